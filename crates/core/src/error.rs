@@ -1,0 +1,162 @@
+//! The one error type of `schakel-core`.
+//!
+//! Every variant has a stable [`ErrorKind`] that crosses process and IPC boundaries
+//! (`{kind, message}`); the CLI maps kinds to exit codes and the UI to translated
+//! messages. Messages never contain case content or secrets.
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("wrong passphrase or key")]
+    WrongPassphrase,
+    #[error("no store at {0}")]
+    StoreNotFound(String),
+    #[error("a store already exists at {0}")]
+    StoreExists(String),
+    #[error("the store is open in another process")]
+    StoreLocked,
+    #[error("the store is damaged: {0}")]
+    StoreCorrupt(String),
+    #[error(
+        "the store was written by a newer version of Schakel (schema {found}, this version knows up to {supported}); update Schakel"
+    )]
+    NewerVersion { found: i64, supported: i64 },
+    #[error("{field}: {reason}")]
+    Validation { field: String, reason: String },
+    #[error("{entity} not found: {key}")]
+    NotFound { entity: &'static str, key: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("import refused, nothing was written: {} bad row(s)", .0.len())]
+    Import(Vec<ImportProblem>),
+    #[error("encryption is not available: {0}")]
+    CipherMissing(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Database(rusqlite::Error),
+}
+
+/// One bad row of an import, with the 1-based line number in the source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportProblem {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Stable, machine-readable error kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    WrongPassphrase,
+    StoreNotFound,
+    StoreExists,
+    StoreLocked,
+    StoreCorrupt,
+    NewerVersion,
+    Validation,
+    NotFound,
+    Conflict,
+    Import,
+    CipherMissing,
+    Io,
+    Database,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::WrongPassphrase => "wrong_passphrase",
+            ErrorKind::StoreNotFound => "store_not_found",
+            ErrorKind::StoreExists => "store_exists",
+            ErrorKind::StoreLocked => "store_locked",
+            ErrorKind::StoreCorrupt => "store_corrupt",
+            ErrorKind::NewerVersion => "newer_version",
+            ErrorKind::Validation => "validation",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Import => "import",
+            ErrorKind::CipherMissing => "cipher_missing",
+            ErrorKind::Io => "io",
+            ErrorKind::Database => "database",
+        }
+    }
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::StoreNotFound(_) => ErrorKind::StoreNotFound,
+            Error::StoreExists(_) => ErrorKind::StoreExists,
+            Error::StoreLocked => ErrorKind::StoreLocked,
+            Error::StoreCorrupt(_) => ErrorKind::StoreCorrupt,
+            Error::NewerVersion { .. } => ErrorKind::NewerVersion,
+            Error::Validation { .. } => ErrorKind::Validation,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Import(_) => ErrorKind::Import,
+            Error::CipherMissing(_) => ErrorKind::CipherMissing,
+            Error::Io(_) => ErrorKind::Io,
+            Error::Database(_) => ErrorKind::Database,
+        }
+    }
+
+    pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Validation {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn not_found(entity: &'static str, key: impl std::fmt::Display) -> Self {
+        Error::NotFound {
+            entity,
+            key: key.to_string(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::StoreLocked,
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                Error::StoreCorrupt(e.to_string())
+            }
+            _ => Error::Database(e),
+        }
+    }
+}
+
+/// The serialisable form that crosses the CLI's `--json` output and the IPC boundary.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ImportProblem>,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        ErrorReport {
+            kind: e.kind(),
+            message: e.to_string(),
+            field: match e {
+                Error::Validation { field, .. } => Some(field.clone()),
+                _ => None,
+            },
+            problems: match e {
+                Error::Import(p) => p.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Follow-ups: a due date with a purpose and an assignee, on a case and optionally on one
+//! of its referrals or rights checks.
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::reference::Vocab;
+use crate::store::{Store, Writer};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewFollowUp {
+    #[serde(default)]
+    pub id: Option<Uuid>,
+    pub case_id: Uuid,
+    #[serde(default)]
+    pub referral_id: Option<Uuid>,
+    #[serde(default)]
+    pub rights_check_id: Option<Uuid>,
+    pub due_on: NaiveDate,
+    pub purpose: String,
+    /// A few words; checked for identifiers like every free text.
+    #[serde(default)]
+    pub purpose_text: Option<String>,
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUp {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub case_code: String,
+    pub referral_id: Option<Uuid>,
+    pub rights_check_id: Option<Uuid>,
+    pub due_on: NaiveDate,
+    pub purpose: String,
+    pub purpose_text: Option<String>,
+    pub assignee_id: Uuid,
+    pub done_on: Option<NaiveDate>,
+    pub reschedules: i64,
+}
+
+const COLS: &str =
+    "f.id, f.case_id, c.code, f.referral_id, f.rights_check_id, f.due_on, f.purpose_code,
+    f.purpose_text, f.assignee_id, f.done_on, f.reschedules";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
+    let bad = |i| {
+        move |_| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text)
+    };
+    let due: String = r.get(5)?;
+    let done: Option<String> = r.get(9)?;
+    Ok(FollowUp {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        case_code: r.get(2)?,
+        referral_id: r.get(3)?,
+        rights_check_id: r.get(4)?,
+        due_on: dates::from_sql("due_on", &due).map_err(bad(5))?,
+        purpose: r.get(6)?,
+        purpose_text: r.get(7)?,
+        assignee_id: r.get(8)?,
+        done_on: done
+            .map(|d| dates::from_sql("done_on", &d))
+            .transpose()
+            .map_err(bad(9))?,
+        reschedules: r.get(10)?,
+    })
+}
+
+impl Writer<'_> {
+    pub fn add_follow_up(&mut self, f: &NewFollowUp) -> Result<Uuid> {
+        self.vocab
+            .check(Vocab::FollowUpPurpose, "purpose", &f.purpose)?;
+        let text = f
+            .purpose_text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if let Some(t) = text {
+            if t.chars().count() > 200 {
+                return Err(Error::validation("purpose_text", "at most 200 characters"));
+            }
+            crate::privacy::check_free_text("purpose_text", t)?;
+        }
+        let owner = crate::cases::case_owner(self.conn, f.case_id)?;
+        for (field, table, id) in [
+            ("referral_id", "referral", f.referral_id),
+            ("rights_check_id", "rights_check", f.rights_check_id),
+        ] {
+            if let Some(id) = id {
+                let case: Option<Uuid> = self
+                    .conn
+                    .query_row(
+                        &format!("SELECT case_id FROM {table} WHERE id = ?1"),
+                        [id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if case != Some(f.case_id) {
+                    return Err(Error::validation(field, "does not belong to this case"));
+                }
+            }
+        }
+        let id = f.id.unwrap_or_else(crate::ids::new_id);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO follow_up (id, owner_partner_id, case_id, referral_id, rights_check_id, due_on, purpose_code,
+                   purpose_text, assignee_id, created_at, updated_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+            )?
+            .execute(rusqlite::params![
+                id,
+                owner,
+                f.case_id,
+                f.referral_id,
+                f.rights_check_id,
+                dates::iso(f.due_on),
+                f.purpose,
+                text,
+                f.assignee_id.unwrap_or(self.actor.worker_id),
+                self.now,
+                self.actor.worker_id
+            ])?;
+        self.log(
+            "follow_up",
+            id,
+            "create",
+            &["due_on", "purpose", "assignee"],
+        )?;
+        Ok(id)
+    }
+
+    fn open_follow_up(&self, id: Uuid) -> Result<()> {
+        let done: Option<String> = self
+            .conn
+            .prepare_cached("SELECT done_on FROM follow_up WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found("follow-up", id))?;
+        if done.is_some() {
+            return Err(Error::validation(
+                "done_on",
+                "this follow-up is already done",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn complete_follow_up(&mut self, id: Uuid, on: NaiveDate) -> Result<()> {
+        self.open_follow_up(id)?;
+        if on > self.today {
+            return Err(Error::validation("done_on", "the date lies in the future"));
+        }
+        self.conn.execute(
+            "UPDATE follow_up SET done_on = ?2, updated_at = ?3 WHERE id = ?1",
+            (id, dates::iso(on), self.now),
+        )?;
+        self.log("follow_up", id, "complete", &["done_on"])
+    }
+
+    pub fn reschedule_follow_up(&mut self, id: Uuid, due_on: NaiveDate) -> Result<()> {
+        self.open_follow_up(id)?;
+        self.conn.execute(
+            "UPDATE follow_up SET due_on = ?2, reschedules = reschedules + 1, updated_at = ?3 WHERE id = ?1",
+            (id, dates::iso(due_on), self.now),
+        )?;
+        self.log("follow_up", id, "reschedule", &["due_on"])
+    }
+}
+
+impl Store {
+    /// Open follow-ups due on or before `until`, oldest first; for one assignee or all.
+    pub fn due_follow_ups(
+        &self,
+        until: NaiveDate,
+        assignee: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<FollowUp>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLS} FROM follow_up f JOIN case_file c ON c.id = f.case_id
+             WHERE f.done_on IS NULL AND f.due_on <= ?1 AND (?2 IS NULL OR f.assignee_id = ?2)
+             ORDER BY f.due_on, f.id LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params![dates::iso(until), assignee, limit],
+            from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn follow_ups_of_case(&self, case_id: Uuid) -> Result<Vec<FollowUp>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLS} FROM follow_up f JOIN case_file c ON c.id = f.case_id WHERE f.case_id = ?1 ORDER BY f.due_on, f.id"
+        ))?;
+        let rows = stmt.query_map([case_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

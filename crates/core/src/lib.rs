@@ -1,0 +1,23 @@
+//! Schakel's core: the domain of case coordination in Integrated Broad Reception (GBO),
+//! the SQLCipher store it lives in, and the privacy rules that guard it.
+//!
+//! Only this crate knows SQL. It knows nothing of Tauri or of any user interface: the CLI
+//! and the desktop shell call it and translate its typed errors.
+
+pub mod cases;
+pub mod changelog;
+pub mod dates;
+pub mod error;
+pub mod follow_ups;
+pub mod ids;
+pub mod keys;
+pub mod partners;
+pub mod privacy;
+pub mod reference;
+pub mod referrals;
+pub mod rights;
+pub mod signals;
+pub mod store;
+
+pub use error::{Error, ErrorKind, ErrorReport, Result};
+pub use store::{Actor, InitStore, Store, Writer};

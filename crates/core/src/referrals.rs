@@ -1,0 +1,886 @@
+//! Referrals and their state machine.
+//!
+//! Every transition and warm step is an immutable [`ReferralEvent`] in an append-only
+//! table. The referral's state and dates are derived from all of its events, in the same
+//! transaction that appends one. Events carry the business date the worker states and
+//! the partner that owns the transition: the sender owns consent, sent, withdrawn and
+//! expired; the receiver owns accepted, declined, first contact, no-show and completed.
+//! Applying the same event twice (same id, same content) changes nothing, so partners
+//! can later exchange exactly these events.
+//!
+//! ```text
+//! draft ──consent──> draft ──sent──> sent ──accepted──> accepted ──first_contact──> first_contact ──completed──> completed
+//!   │                                 ├──declined (reason)           ├──no_show
+//!   └──withdrawn                      ├──expired                     └──withdrawn
+//!                                     └──withdrawn
+//! ```
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::reference::Vocab;
+use crate::store::{Store, Writer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralState {
+    Draft,
+    Sent,
+    Accepted,
+    FirstContact,
+    Completed,
+    Declined,
+    NoShow,
+    Withdrawn,
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralMode {
+    Cold,
+    Warm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Warm step 1 and a gate for every referral: the person agreed.
+    Consent,
+    Sent,
+    Accepted,
+    Declined,
+    /// Warm step 5: the receiver confirms the first contact took place.
+    FirstContact,
+    Completed,
+    NoShow,
+    Withdrawn,
+    Expired,
+    /// Warm step 2: the receiving worker contacted by name.
+    ReceiverContacted,
+    /// Warm step 3: appointment made together.
+    AppointmentMade,
+    /// Warm step 4 (optional, "hot"): first visit accompanied.
+    Accompanied,
+    /// Warm step 6: feedback to the referrer.
+    FeedbackGiven,
+}
+
+/// Which side of a referral owns an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Sender,
+    Receiver,
+}
+
+macro_rules! str_enum {
+    ($t:ty { $($v:path => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str { match self { $($v => $s),* } }
+            pub fn parse(field: &str, s: &str) -> Result<Self> {
+                match s.trim() {
+                    $($s => Ok($v),)*
+                    other => Err(Error::validation(field, format!("'{other}' is not one of: {}", [$($s),*].join(", ")))),
+                }
+            }
+        }
+    };
+}
+str_enum!(ReferralState {
+    ReferralState::Draft => "draft", ReferralState::Sent => "sent", ReferralState::Accepted => "accepted",
+    ReferralState::FirstContact => "first_contact", ReferralState::Completed => "completed",
+    ReferralState::Declined => "declined", ReferralState::NoShow => "no_show",
+    ReferralState::Withdrawn => "withdrawn", ReferralState::Expired => "expired",
+});
+str_enum!(ReferralMode { ReferralMode::Cold => "cold", ReferralMode::Warm => "warm" });
+str_enum!(EventKind {
+    EventKind::Consent => "consent", EventKind::Sent => "sent", EventKind::Accepted => "accepted",
+    EventKind::Declined => "declined", EventKind::FirstContact => "first_contact",
+    EventKind::Completed => "completed", EventKind::NoShow => "no_show",
+    EventKind::Withdrawn => "withdrawn", EventKind::Expired => "expired",
+    EventKind::ReceiverContacted => "receiver_contacted", EventKind::AppointmentMade => "appointment_made",
+    EventKind::Accompanied => "accompanied", EventKind::FeedbackGiven => "feedback_given",
+});
+
+impl ReferralState {
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ReferralState::Draft
+                | ReferralState::Sent
+                | ReferralState::Accepted
+                | ReferralState::FirstContact
+        )
+    }
+}
+
+impl EventKind {
+    pub fn side(self) -> Side {
+        use EventKind::*;
+        match self {
+            Consent | Sent | Withdrawn | Expired | ReceiverContacted | AppointmentMade
+            | Accompanied => Side::Sender,
+            Accepted | Declined | FirstContact | Completed | NoShow | FeedbackGiven => {
+                Side::Receiver
+            }
+        }
+    }
+
+    /// A warm step that is not also a transition.
+    pub fn is_warm_step(self) -> bool {
+        use EventKind::*;
+        matches!(
+            self,
+            ReceiverContacted | AppointmentMade | Accompanied | FeedbackGiven
+        )
+    }
+
+    /// Order of events on the same business date.
+    fn rank(self) -> u8 {
+        use EventKind::*;
+        match self {
+            Consent => 0,
+            ReceiverContacted => 1,
+            AppointmentMade => 2,
+            Sent => 3,
+            Accepted | Declined | Expired => 4,
+            Accompanied => 5,
+            FirstContact | NoShow => 6,
+            Withdrawn => 7,
+            FeedbackGiven => 8,
+            Completed => 9,
+        }
+    }
+
+    /// The state a transition leads to from `from`, or `None` if it is illegal there.
+    pub fn next_state(self, from: ReferralState) -> Option<ReferralState> {
+        use EventKind::*;
+        use ReferralState as S;
+        match (self, from) {
+            (Sent, S::Draft) => Some(S::Sent),
+            (Accepted, S::Sent) => Some(S::Accepted),
+            (Declined, S::Sent) => Some(S::Declined),
+            (Expired, S::Sent) => Some(S::Expired),
+            (FirstContact, S::Accepted) => Some(S::FirstContact),
+            (NoShow, S::Accepted) => Some(S::NoShow),
+            (Completed, S::FirstContact) => Some(S::Completed),
+            (Withdrawn, S::Draft | S::Sent | S::Accepted) => Some(S::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// The facts of one event that the state machine needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFact {
+    pub kind: EventKind,
+    pub on: NaiveDate,
+    pub recorded_at: i64,
+    pub reason: Option<String>,
+}
+
+/// A referral's state and dates, derived from its events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    pub state: Option<ReferralState>,
+    pub consent_on: Option<NaiveDate>,
+    pub sent_on: Option<NaiveDate>,
+    pub accepted_on: Option<NaiveDate>,
+    pub first_contact_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub decline_reason: Option<String>,
+}
+
+/// Folds events in business order (date, then the state machine's order, then time of
+/// recording). Any illegal sequence is a validation error naming the event.
+pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
+    use ReferralState as S;
+    events.sort_by(|a, b| {
+        (a.on, a.kind.rank(), a.recorded_at).cmp(&(b.on, b.kind.rank(), b.recorded_at))
+    });
+    let mut d = Derived {
+        state: Some(S::Draft),
+        ..Derived::default()
+    };
+    let mut steps_seen: Vec<EventKind> = Vec::new();
+    for e in events.iter() {
+        let state = d.state.unwrap_or(S::Draft);
+        let field = "kind";
+        if e.kind == EventKind::Declined && e.reason.is_none() {
+            return Err(Error::validation(
+                "reason",
+                "a declined referral needs a reason",
+            ));
+        }
+        if e.kind != EventKind::Declined && e.reason.is_some() {
+            return Err(Error::validation(
+                "reason",
+                "only a declined referral has a reason",
+            ));
+        }
+        match e.kind {
+            EventKind::Consent => {
+                if d.consent_on.is_some() {
+                    return Err(Error::validation(field, "consent is already recorded"));
+                }
+                if state != S::Draft {
+                    return Err(Error::validation(
+                        field,
+                        "consent is recorded before the referral is sent",
+                    ));
+                }
+                d.consent_on = Some(e.on);
+            }
+            k if k.is_warm_step() => {
+                if mode == ReferralMode::Cold {
+                    return Err(Error::validation(
+                        field,
+                        "warm steps apply to warm referrals only",
+                    ));
+                }
+                if d.consent_on.is_none() {
+                    return Err(Error::validation(
+                        field,
+                        "record the person's consent before the warm steps",
+                    ));
+                }
+                if steps_seen.contains(&k) {
+                    return Err(Error::validation(
+                        field,
+                        format!("{} is already recorded", k.as_str()),
+                    ));
+                }
+                if k == EventKind::FeedbackGiven
+                    && d.first_contact_on.is_none()
+                    && state != S::NoShow
+                {
+                    return Err(Error::validation(
+                        field,
+                        "feedback follows the first contact or a no-show",
+                    ));
+                }
+                steps_seen.push(k);
+            }
+            k => {
+                let next = k.next_state(state).ok_or_else(|| {
+                    Error::validation(
+                        field,
+                        format!(
+                            "a referral that is {} cannot become {}",
+                            state.as_str(),
+                            k.as_str()
+                        ),
+                    )
+                })?;
+                if k == EventKind::Sent && d.consent_on.is_none() {
+                    return Err(Error::validation(
+                        field,
+                        "record the person's consent before sending",
+                    ));
+                }
+                match k {
+                    EventKind::Sent => d.sent_on = Some(e.on),
+                    EventKind::Accepted => d.accepted_on = Some(e.on),
+                    EventKind::FirstContact => d.first_contact_on = Some(e.on),
+                    EventKind::Declined => {
+                        d.ended_on = Some(e.on);
+                        d.decline_reason = e.reason.clone();
+                    }
+                    _ => {}
+                }
+                if !next.is_open() {
+                    d.ended_on = Some(e.on);
+                }
+                d.state = Some(next);
+            }
+        }
+    }
+    Ok(d)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewReferral {
+    #[serde(default)]
+    pub id: Option<Uuid>,
+    pub case_id: Uuid,
+    /// A partner in the network, or …
+    #[serde(default)]
+    pub to_partner_id: Option<Uuid>,
+    /// … a service outside it (a name of an organisation, never of a person).
+    #[serde(default)]
+    pub outside_service: Option<String>,
+    pub life_domain: String,
+    pub mode: ReferralMode,
+    #[serde(default)]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewEvent {
+    #[serde(default)]
+    pub id: Option<Uuid>,
+    pub referral_id: Uuid,
+    pub kind: EventKind,
+    pub occurred_on: NaiveDate,
+    /// The partner on whose side the event happened; the actor's partner by default.
+    #[serde(default)]
+    pub partner_id: Option<Uuid>,
+    #[serde(default)]
+    pub worker_id: Option<Uuid>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferralEvent {
+    pub id: Uuid,
+    pub referral_id: Uuid,
+    pub kind: EventKind,
+    pub occurred_on: NaiveDate,
+    pub recorded_at: i64,
+    pub partner_id: Uuid,
+    pub worker_id: Option<Uuid>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Referral {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub case_code: String,
+    pub from_partner_id: Uuid,
+    pub to_partner_id: Option<Uuid>,
+    pub outside_service: Option<String>,
+    pub life_domain: String,
+    pub mode: ReferralMode,
+    pub state: ReferralState,
+    pub consent_on: Option<NaiveDate>,
+    pub sent_on: Option<NaiveDate>,
+    pub accepted_on: Option<NaiveDate>,
+    pub first_contact_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub decline_reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// What applying an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applied {
+    Recorded,
+    AlreadyPresent,
+}
+
+impl Writer<'_> {
+    pub fn create_referral(&mut self, r: &NewReferral) -> Result<Uuid> {
+        let from = crate::cases::case_owner(self.conn, r.case_id)?;
+        self.vocab
+            .check(Vocab::LifeDomain, "life_domain", &r.life_domain)?;
+        let outside = r
+            .outside_service
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        match (r.to_partner_id, outside) {
+            (Some(_), Some(_)) => {
+                return Err(Error::validation(
+                    "to_partner",
+                    "choose a partner or an outside service, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(Error::validation(
+                    "to_partner",
+                    "choose who receives the referral",
+                ));
+            }
+            (Some(to), None) => {
+                if to == from {
+                    return Err(Error::validation(
+                        "to_partner",
+                        "a referral cannot go to the partner that sends it",
+                    ));
+                }
+                if !self.partner_exists(to)? {
+                    return Err(Error::validation("to_partner", "unknown partner"));
+                }
+            }
+            (None, Some(name)) => crate::privacy::check_free_text("outside_service", name)?,
+        }
+        let project_id = match &r.project {
+            None => None,
+            Some(code) => Some(self.project_by_code(code)?.ok_or_else(|| {
+                Error::validation("project", format!("no project with code '{code}'"))
+            })?),
+        };
+        let id = r.id.unwrap_or_else(crate::ids::new_id);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO referral (id, owner_partner_id, case_id, from_partner_id, to_partner_id, outside_service,
+                   life_domain_code, mode, project_id, state, created_at, updated_at, created_by)
+                 VALUES (?1, ?2, ?3, ?2, ?4, ?5, ?6, ?7, ?8, 'draft', ?9, ?9, ?10)",
+            )?
+            .execute(rusqlite::params![
+                id,
+                from,
+                r.case_id,
+                r.to_partner_id,
+                outside,
+                r.life_domain,
+                r.mode.as_str(),
+                project_id,
+                self.now,
+                self.actor.worker_id
+            ])
+            .map_err(|e| match Error::from(e) {
+                Error::Database(e) if e.to_string().contains("UNIQUE") => {
+                    Error::Conflict(format!("referral {id} already exists"))
+                }
+                other => other,
+            })?;
+        self.log(
+            "referral",
+            id,
+            "create",
+            &["case", "to", "life_domain", "mode"],
+        )?;
+        Ok(id)
+    }
+
+    /// Appends one event and re-derives the referral. Idempotent on the event id.
+    pub fn record_event(&mut self, e: &NewEvent) -> Result<Applied> {
+        let partner = e.partner_id.unwrap_or(self.actor.partner_id);
+        let worker = if e.partner_id.is_none() {
+            Some(self.actor.worker_id)
+        } else {
+            e.worker_id
+        };
+        let (from, to, mode): (Uuid, Option<Uuid>, String) = self
+            .conn
+            .prepare_cached(
+                "SELECT from_partner_id, to_partner_id, mode FROM referral WHERE id = ?1",
+            )?
+            .query_row([e.referral_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?
+            .ok_or_else(|| Error::not_found("referral", e.referral_id))?;
+        let mode = ReferralMode::parse("mode", &mode)?;
+        if let Some(id) = e.id {
+            if let Some(existing) = self.event(id)? {
+                let same = existing.referral_id == e.referral_id
+                    && existing.kind == e.kind
+                    && existing.occurred_on == e.occurred_on
+                    && existing.partner_id == partner
+                    && existing.reason == e.reason;
+                return if same {
+                    Ok(Applied::AlreadyPresent)
+                } else {
+                    Err(Error::Conflict(format!(
+                        "event {id} already exists with other content"
+                    )))
+                };
+            }
+        }
+        // The side that owns the event. For a service outside the network, which does
+        // not use Schakel, the sender records the answers on its behalf.
+        let owner = match (e.kind.side(), to) {
+            (Side::Sender, _) | (Side::Receiver, None) => from,
+            (Side::Receiver, Some(to)) => to,
+        };
+        if partner != owner {
+            let side = if e.kind.side() == Side::Sender {
+                "sending"
+            } else {
+                "receiving"
+            };
+            return Err(Error::validation(
+                "partner",
+                format!("{} is recorded by the {side} partner", e.kind.as_str()),
+            ));
+        }
+        if e.occurred_on > self.today {
+            return Err(Error::validation(
+                "occurred_on",
+                "the date lies in the future",
+            ));
+        }
+        if let Some(reason) = &e.reason {
+            self.vocab.check(Vocab::DeclineReason, "reason", reason)?;
+        }
+        let mut facts = self.event_facts(e.referral_id)?;
+        facts.push(EventFact {
+            kind: e.kind,
+            on: e.occurred_on,
+            recorded_at: self.now,
+            reason: e.reason.clone(),
+        });
+        let d = derive(mode, &mut facts)?;
+        let id = e.id.unwrap_or_else(crate::ids::new_id);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO referral_event (id, referral_id, kind, occurred_on, recorded_at, partner_id, worker_id, reason_code)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(rusqlite::params![
+                id,
+                e.referral_id,
+                e.kind.as_str(),
+                dates::iso(e.occurred_on),
+                self.now,
+                partner,
+                worker,
+                e.reason
+            ])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE referral SET state = ?2, consent_on = ?3, sent_on = ?4, accepted_on = ?5,
+                   first_contact_on = ?6, ended_on = ?7, decline_reason_code = ?8, updated_at = ?9
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                e.referral_id,
+                d.state.unwrap_or(ReferralState::Draft).as_str(),
+                d.consent_on.map(dates::iso),
+                d.sent_on.map(dates::iso),
+                d.accepted_on.map(dates::iso),
+                d.first_contact_on.map(dates::iso),
+                d.ended_on.map(dates::iso),
+                d.decline_reason,
+                self.now
+            ])?;
+        self.log("referral", e.referral_id, e.kind.as_str(), &["state"])?;
+        Ok(Applied::Recorded)
+    }
+
+    fn event(&self, id: Uuid) -> Result<Option<ReferralEvent>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {EVENT_COLS} FROM referral_event WHERE id = ?1"
+            ))?
+            .query_row([id], event_from_row)
+            .optional()?)
+    }
+
+    fn event_facts(&self, referral_id: Uuid) -> Result<Vec<EventFact>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, occurred_on, recorded_at, reason_code FROM referral_event WHERE referral_id = ?1")?;
+        let rows = stmt.query_map([referral_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, on, recorded_at, reason) = row?;
+            out.push(EventFact {
+                kind: EventKind::parse("kind", &kind)
+                    .map_err(|_| Error::StoreCorrupt("event kind".into()))?,
+                on: dates::from_sql("occurred_on", &on)?,
+                recorded_at,
+                reason,
+            });
+        }
+        Ok(out)
+    }
+}
+
+const EVENT_COLS: &str =
+    "id, referral_id, kind, occurred_on, recorded_at, partner_id, worker_id, reason_code";
+
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralEvent> {
+    let kind: String = r.get(2)?;
+    let on: String = r.get(3)?;
+    let bad = |i| {
+        move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text)
+    };
+    Ok(ReferralEvent {
+        id: r.get(0)?,
+        referral_id: r.get(1)?,
+        kind: EventKind::parse("kind", &kind).map_err(bad(2))?,
+        occurred_on: dates::from_sql("occurred_on", &on).map_err(bad(3))?,
+        recorded_at: r.get(4)?,
+        partner_id: r.get(5)?,
+        worker_id: r.get(6)?,
+        reason: r.get(7)?,
+    })
+}
+
+const REFERRAL_COLS: &str =
+    "r.id, r.case_id, c.code, r.from_partner_id, r.to_partner_id, r.outside_service,
+    r.life_domain_code, r.mode, r.state, r.consent_on, r.sent_on, r.accepted_on, r.first_contact_on,
+    r.ended_on, r.decline_reason_code, r.created_at";
+
+fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
+    let bad = |i| {
+        move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text)
+    };
+    let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        let s: Option<String> = r.get(i)?;
+        s.map(|s| dates::from_sql("date", &s).map_err(bad(i)))
+            .transpose()
+    };
+    Ok(Referral {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        case_code: r.get(2)?,
+        from_partner_id: r.get(3)?,
+        to_partner_id: r.get(4)?,
+        outside_service: r.get(5)?,
+        life_domain: r.get(6)?,
+        mode: ReferralMode::parse("mode", &r.get::<_, String>(7)?).map_err(bad(7))?,
+        state: ReferralState::parse("state", &r.get::<_, String>(8)?).map_err(bad(8))?,
+        consent_on: date(9)?,
+        sent_on: date(10)?,
+        accepted_on: date(11)?,
+        first_contact_on: date(12)?,
+        ended_on: date(13)?,
+        decline_reason: r.get(14)?,
+        created_at: r.get(15)?,
+    })
+}
+
+impl Store {
+    pub fn referral(&self, id: Uuid) -> Result<Referral> {
+        self.conn()
+            .prepare_cached(&format!(
+                "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id WHERE r.id = ?1"
+            ))?
+            .query_row([id], referral_from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("referral", id))
+    }
+
+    pub fn referrals_of_case(&self, case_id: Uuid) -> Result<Vec<Referral>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
+             WHERE r.case_id = ?1 ORDER BY r.created_at, r.id"
+        ))?;
+        let rows = stmt.query_map([case_id], referral_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn referral_events(&self, referral_id: Uuid) -> Result<Vec<ReferralEvent>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {EVENT_COLS} FROM referral_event WHERE referral_id = ?1 ORDER BY occurred_on, recorded_at, id"
+        ))?;
+        let rows = stmt.query_map([referral_id], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Referrals this store's partner received and has not answered yet.
+    pub fn incoming_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
+             WHERE r.to_partner_id = ?1 AND r.state = 'sent' ORDER BY r.sent_on LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map((partner_id, limit), referral_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Referrals a partner sent that have not reached a first contact yet.
+    pub fn sent_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
+             WHERE r.state IN ('sent', 'accepted') AND r.from_partner_id = ?1 ORDER BY r.sent_on LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map((partner_id, limit), referral_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EventKind::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
+    }
+    fn ev(kind: EventKind, day: u32) -> EventFact {
+        EventFact {
+            kind,
+            on: d(day),
+            recorded_at: i64::from(day),
+            reason: (kind == Declined).then(|| "capacity".into()),
+        }
+    }
+
+    #[test]
+    fn the_happy_path_sets_every_date() {
+        let mut evs = vec![
+            ev(Consent, 2),
+            ev(Sent, 2),
+            ev(Accepted, 4),
+            ev(FirstContact, 9),
+            ev(Completed, 20),
+        ];
+        let x = derive(ReferralMode::Cold, &mut evs).unwrap();
+        assert_eq!(x.state, Some(ReferralState::Completed));
+        assert_eq!(
+            (x.sent_on, x.accepted_on, x.first_contact_on, x.ended_on),
+            (Some(d(2)), Some(d(4)), Some(d(9)), Some(d(20)))
+        );
+    }
+
+    #[test]
+    fn every_legal_transition_and_no_illegal_one() {
+        use ReferralState as S;
+        let states = [
+            S::Draft,
+            S::Sent,
+            S::Accepted,
+            S::FirstContact,
+            S::Completed,
+            S::Declined,
+            S::NoShow,
+            S::Withdrawn,
+            S::Expired,
+        ];
+        let kinds = [
+            Sent,
+            Accepted,
+            Declined,
+            FirstContact,
+            Completed,
+            NoShow,
+            Withdrawn,
+            Expired,
+        ];
+        let legal = [
+            (Sent, S::Draft),
+            (Accepted, S::Sent),
+            (Declined, S::Sent),
+            (Expired, S::Sent),
+            (FirstContact, S::Accepted),
+            (NoShow, S::Accepted),
+            (Completed, S::FirstContact),
+            (Withdrawn, S::Draft),
+            (Withdrawn, S::Sent),
+            (Withdrawn, S::Accepted),
+        ];
+        for k in kinds {
+            for s in states {
+                assert_eq!(
+                    k.next_state(s).is_some(),
+                    legal.contains(&(k, s)),
+                    "{k:?} from {s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sending_needs_consent_and_declining_needs_a_reason() {
+        let e = derive(ReferralMode::Cold, &mut [ev(Sent, 2)]).unwrap_err();
+        assert!(e.to_string().contains("consent"), "{e}");
+        let mut no_reason = ev(Declined, 3);
+        no_reason.reason = None;
+        let e = derive(
+            ReferralMode::Cold,
+            &mut [ev(Consent, 1), ev(Sent, 2), no_reason],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("reason"), "{e}");
+        let x = derive(
+            ReferralMode::Cold,
+            &mut [ev(Consent, 1), ev(Sent, 2), ev(Declined, 3)],
+        )
+        .unwrap();
+        assert_eq!(x.state, Some(ReferralState::Declined));
+        assert_eq!(x.decline_reason.as_deref(), Some("capacity"));
+        assert_eq!(x.ended_on, Some(d(3)));
+    }
+
+    #[test]
+    fn events_are_ordered_by_business_date_not_arrival() {
+        // Accepted arrives first but happened after sending: fine.
+        let mut evs = vec![ev(Accepted, 5), ev(Consent, 1), ev(Sent, 3)];
+        assert_eq!(
+            derive(ReferralMode::Cold, &mut evs).unwrap().state,
+            Some(ReferralState::Accepted)
+        );
+        // Accepted dated before sending: refused.
+        let e = derive(
+            ReferralMode::Cold,
+            &mut [ev(Consent, 1), ev(Sent, 3), ev(Accepted, 2)],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot become accepted"), "{e}");
+        // Same day: sent, accepted and first contact in one morning.
+        let x = derive(
+            ReferralMode::Warm,
+            &mut [
+                ev(FirstContact, 4),
+                ev(Accepted, 4),
+                ev(Sent, 4),
+                ev(Consent, 4),
+            ],
+        )
+        .unwrap();
+        assert_eq!(x.state, Some(ReferralState::FirstContact));
+    }
+
+    #[test]
+    fn warm_steps_only_on_warm_referrals_once_each_after_consent() {
+        let e = derive(
+            ReferralMode::Cold,
+            &mut [ev(Consent, 1), ev(ReceiverContacted, 2)],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("warm"), "{e}");
+        let e = derive(ReferralMode::Warm, &mut [ev(ReceiverContacted, 2)]).unwrap_err();
+        assert!(e.to_string().contains("consent"), "{e}");
+        let e = derive(
+            ReferralMode::Warm,
+            &mut [
+                ev(Consent, 1),
+                ev(AppointmentMade, 2),
+                ev(AppointmentMade, 3),
+            ],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("already"), "{e}");
+        let e = derive(
+            ReferralMode::Warm,
+            &mut [ev(Consent, 1), ev(Sent, 1), ev(FeedbackGiven, 2)],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("feedback"), "{e}");
+        let x = derive(
+            ReferralMode::Warm,
+            &mut [
+                ev(Consent, 1),
+                ev(ReceiverContacted, 1),
+                ev(AppointmentMade, 2),
+                ev(Sent, 2),
+                ev(Accepted, 3),
+                ev(Accompanied, 6),
+                ev(FirstContact, 6),
+                ev(FeedbackGiven, 7),
+            ],
+        )
+        .unwrap();
+        assert_eq!(x.state, Some(ReferralState::FirstContact));
+    }
+
+    #[test]
+    fn terminal_states_accept_nothing_more() {
+        for end in [Withdrawn, Expired] {
+            let e = derive(
+                ReferralMode::Cold,
+                &mut [ev(Consent, 1), ev(Sent, 2), ev(end, 3), ev(Accepted, 4)],
+            )
+            .unwrap_err();
+            assert!(matches!(e, Error::Validation { .. }));
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! The encrypted store: opening, creating and locking it, and the transaction that every
+//! write goes through.
+//!
+//! Opening order matters for "a wrong passphrase or a corrupt file leaves every byte as
+//! it was": the key file is read and the data key unwrapped before the database is
+//! touched, and the database is only read (cipher check, header, schema version) before
+//! anything that could write (WAL mode, migrations).
+
+pub mod migrate;
+
+use std::fs::{self, File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::changelog;
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::keys::{self, DataKey, KeyFile, RecoveryKey};
+use crate::partners::PartnerKind;
+use crate::reference::Vocabularies;
+
+/// Who is acting: the unlocked worker and the partner they work for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub partner_id: Uuid,
+    pub worker_id: Uuid,
+}
+
+/// The files that make up a store.
+#[derive(Debug, Clone)]
+pub struct StorePaths {
+    pub db: PathBuf,
+    pub keys: PathBuf,
+    pub lock: PathBuf,
+}
+
+impl StorePaths {
+    pub fn new(db: &Path) -> Self {
+        let with = |suffix: &str| {
+            let mut s = db.as_os_str().to_owned();
+            s.push(suffix);
+            PathBuf::from(s)
+        };
+        StorePaths {
+            db: db.to_path_buf(),
+            keys: keys::keyfile_path(db),
+            lock: with(".lock"),
+        }
+    }
+
+    /// The database and its WAL and shared-memory files.
+    pub fn database_files(&self) -> [PathBuf; 3] {
+        let with = |suffix: &str| {
+            let mut s = self.db.as_os_str().to_owned();
+            s.push(suffix);
+            PathBuf::from(s)
+        };
+        [self.db.clone(), with("-wal"), with("-shm")]
+    }
+}
+
+/// What `init` needs.
+#[derive(Debug, Clone)]
+pub struct InitStore {
+    pub partner_kind: PartnerKind,
+    pub partner_name: String,
+    pub municipality: Option<String>,
+    pub worker_name: String,
+}
+
+/// An unlocked store. Dropping it closes the database and releases the lock; the data
+/// key is zeroized.
+pub struct Store {
+    conn: Connection,
+    paths: StorePaths,
+    actor: Actor,
+    vocab: Vocabularies,
+    data_key: DataKey,
+    _lock: File,
+    today: Option<NaiveDate>,
+}
+
+/// Minimum passphrase quality: at least 10 characters and a zxcvbn score of 3 of 4.
+pub fn check_passphrase_strength(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < 10 {
+        return Err(Error::validation(
+            "passphrase",
+            "use at least 10 characters",
+        ));
+    }
+    let score = zxcvbn::zxcvbn(passphrase, &[]).score();
+    if (score as u8) < 3 {
+        return Err(Error::validation(
+            "passphrase",
+            "too easy to guess: use several unrelated words",
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates a new store with its first partner and worker. Returns the recovery key,
+    /// which is shown once and never stored in the clear.
+    pub fn create(path: &Path, init: &InitStore, passphrase: &str) -> Result<(Store, RecoveryKey)> {
+        let partner_name = init.partner_name.trim();
+        let worker_name = init.worker_name.trim();
+        if partner_name.is_empty() {
+            return Err(Error::validation("partner_name", "required"));
+        }
+        if worker_name.is_empty() {
+            return Err(Error::validation("worker", "required"));
+        }
+        check_passphrase_strength(passphrase)?;
+        let paths = StorePaths::new(path);
+        if paths.db.exists() || paths.keys.exists() {
+            return Err(Error::StoreExists(paths.db.display().to_string()));
+        }
+        if let Some(dir) = paths.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)?;
+        }
+        let lock = lock(&paths)?;
+        let data_key = DataKey::generate()?;
+        let result = (|| {
+            let mut conn = connect(&paths.db, &data_key, true)?;
+            configure(&conn)?;
+            migrate::migrate(&mut conn)?;
+            let store_id = crate::ids::new_id();
+            let partner_id = crate::ids::new_id();
+            let worker_id = crate::ids::new_id();
+            let actor = Actor {
+                partner_id,
+                worker_id,
+            };
+            let now = dates::now_ms();
+            {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let vocab = Vocabularies::load(&tx)?;
+                if let Some(m) = &init.municipality {
+                    vocab.check(crate::reference::Vocab::Municipality, "municipality", m)?;
+                }
+                tx.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('store_id', ?1), ('self_partner_id', ?2), ('created_at', ?3)",
+                    (store_id.to_string(), partner_id.to_string(), now.to_string()),
+                )?;
+                tx.execute(
+                    "INSERT INTO partner (id, owner_partner_id, kind, name, municipality_code, created_at, updated_at, created_by)
+                     VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                    (partner_id, init.partner_kind.as_str(), partner_name, &init.municipality, now, worker_id),
+                )?;
+                tx.execute(
+                    "INSERT INTO worker (id, owner_partner_id, display_name, created_at, updated_at, created_by)
+                     VALUES (?1, ?2, ?3, ?4, ?4, ?1)",
+                    (worker_id, partner_id, worker_name, now),
+                )?;
+                changelog::record(
+                    &tx,
+                    &actor,
+                    now,
+                    "partner",
+                    partner_id,
+                    "create",
+                    &["kind", "name", "municipality"],
+                )?;
+                changelog::record(
+                    &tx,
+                    &actor,
+                    now,
+                    "worker",
+                    worker_id,
+                    "create",
+                    &["display_name"],
+                )?;
+                tx.commit()?;
+            }
+            let (keyfile, recovery) = KeyFile::create(
+                store_id,
+                worker_id,
+                passphrase,
+                &data_key,
+                keys::DEFAULT_KDF,
+            )?;
+            keyfile.write(&paths.keys)?;
+            let vocab = Vocabularies::load(&conn)?;
+            Ok((conn, actor, vocab, recovery))
+        })();
+        match result {
+            Ok((conn, actor, vocab, recovery)) => Ok((
+                Store {
+                    conn,
+                    paths,
+                    actor,
+                    vocab,
+                    data_key,
+                    _lock: lock,
+                    today: None,
+                },
+                recovery,
+            )),
+            Err(e) => {
+                for f in paths.database_files().iter().chain([&paths.keys]) {
+                    let _ = fs::remove_file(f);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens a store with a worker's passphrase.
+    pub fn open(path: &Path, passphrase: &str) -> Result<Store> {
+        let paths = StorePaths::new(path);
+        if !paths.db.exists() {
+            return Err(Error::StoreNotFound(paths.db.display().to_string()));
+        }
+        let keyfile = KeyFile::read(&paths.keys)?;
+        let lock = lock(&paths)?;
+        let (data_key, worker) = keyfile.unlock_passphrase(passphrase)?;
+        Store::open_with_key(paths, lock, data_key, worker)
+    }
+
+    fn open_with_key(
+        paths: StorePaths,
+        lock: File,
+        data_key: DataKey,
+        worker: Option<Uuid>,
+    ) -> Result<Store> {
+        let mut conn = connect(&paths.db, &data_key, false)?;
+        // Read-only checks first: nothing is written to a store we cannot use.
+        migrate::check_not_newer(&conn)?;
+        configure(&conn)?;
+        migrate::migrate(&mut conn)?;
+        let worker_id =
+            worker.ok_or_else(|| Error::StoreCorrupt("key slot names no worker".into()))?;
+        let partner_id: Uuid = conn
+            .query_row(
+                "SELECT owner_partner_id FROM worker WHERE id = ?1",
+                [worker_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                Error::StoreCorrupt("the key slot's worker is not in the store".into())
+            })?;
+        let vocab = Vocabularies::load(&conn)?;
+        Ok(Store {
+            conn,
+            paths,
+            actor: Actor {
+                partner_id,
+                worker_id,
+            },
+            vocab,
+            data_key,
+            _lock: lock,
+            today: None,
+        })
+    }
+
+    /// Rewraps this worker's key slot with a new passphrase. The database is not touched.
+    pub fn change_passphrase(&self, old: &str, new: &str) -> Result<()> {
+        check_passphrase_strength(new)?;
+        let mut keyfile = KeyFile::read(&self.paths.keys)?;
+        let (_, worker) = keyfile.unlock_passphrase(old)?;
+        if worker != Some(self.actor.worker_id) {
+            return Err(Error::WrongPassphrase);
+        }
+        keyfile.set_passphrase(self.actor.worker_id, new, &self.data_key)?;
+        keyfile.write(&self.paths.keys)
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    pub fn paths(&self) -> &StorePaths {
+        &self.paths
+    }
+
+    pub fn vocabularies(&self) -> &Vocabularies {
+        &self.vocab
+    }
+
+    /// The date business rules treat as today (overridable for tests and demo data).
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(dates::today)
+    }
+
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = Some(today);
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let today = self.today();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Writer {
+            conn: &tx,
+            actor: self.actor,
+            vocab: &self.vocab,
+            now: dates::now_ms(),
+            today,
+        };
+        let out = f(&mut w)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Writes every WAL frame back into the database file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Integrity and cipher check: SQLCipher's page HMACs, SQLite's structure, foreign keys.
+    pub fn check(&self) -> Result<CheckReport> {
+        let cipher_version = cipher_version(&self.conn)?;
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            problems.push(format!("cipher: {}", r?));
+        }
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for r in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let r = r?;
+            if r != "ok" {
+                problems.push(format!("structure: {r}"));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for r in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            problems.push(format!("foreign key: table {}", r?));
+        }
+        let schema_version = migrate::user_version(&self.conn)?;
+        let page_count: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok(CheckReport {
+            cipher_version,
+            schema_version,
+            size_bytes: page_count * page_size,
+            ok: problems.is_empty(),
+            problems,
+        })
+    }
+
+    /// Id of the partner this store belongs to.
+    pub fn self_partner_id(&self) -> Result<Uuid> {
+        let s: String = self.conn.query_row(
+            "SELECT value FROM store_meta WHERE key = 'self_partner_id'",
+            [],
+            |r| r.get(0),
+        )?;
+        crate::ids::parse_id("self_partner_id", &s)
+            .map_err(|_| Error::StoreCorrupt("store_meta.self_partner_id".into()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub ok: bool,
+    pub cipher_version: String,
+    pub schema_version: i64,
+    pub size_bytes: i64,
+    pub problems: Vec<String>,
+}
+
+/// A write transaction with the acting worker. Every write in core goes through one.
+pub struct Writer<'a> {
+    pub(crate) conn: &'a Connection,
+    pub(crate) actor: Actor,
+    pub(crate) vocab: &'a Vocabularies,
+    pub(crate) now: i64,
+    pub(crate) today: NaiveDate,
+}
+
+impl Writer<'_> {
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    pub(crate) fn log(&self, entity: &str, id: Uuid, action: &str, fields: &[&str]) -> Result<()> {
+        changelog::record(self.conn, &self.actor, self.now, entity, id, action, fields)
+    }
+
+    /// Runs `f` inside a savepoint: its writes are undone if it fails, the rest stays.
+    pub(crate) fn savepoint<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("SAVEPOINT row")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("RELEASE row")?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK TO row; RELEASE row")?;
+                Err(e)
+            }
+        }
+    }
+}
+
+fn lock(paths: &StorePaths) -> Result<File> {
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&paths.lock)?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::StoreLocked),
+        Err(fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
+fn cipher_version(conn: &Connection) -> Result<String> {
+    let v: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .optional()?;
+    match v {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::CipherMissing(
+            "SQLCipher is not linked; refusing to store data unencrypted".into(),
+        )),
+    }
+}
+
+/// Opens the database file with the data key and proves the key works, without writing.
+fn connect(db: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(db, flags)?;
+    cipher_version(&conn)?;
+    conn.pragma_update(None, "key", &*key.pragma_value())?;
+    // Temp tables and sort spills stay in memory, never in plaintext temp files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(conn),
+        Err(e) => match Error::from(e) {
+            Error::StoreCorrupt(_) | Error::Database(_) => Err(Error::StoreCorrupt(
+                "the database cannot be decrypted with its own key".into(),
+            )),
+            other => Err(other),
+        },
+    }
+}
+
+/// Settings that may write (journal mode); run only after the read-only checks.
+fn configure(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::StoreCorrupt(format!("journal mode {mode}")));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "busy_timeout", 2000)?;
+    Ok(())
+}
