@@ -16,24 +16,14 @@ fn main() {
     let mut out = String::from("pub(crate) static MIGRATIONS: &[Migration] = &[\n");
     for (i, path) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
         let number: i64 = name
             .split('_')
             .next()
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("migration {name} must start with its number"));
-        assert_eq!(
-            number,
-            i as i64 + 1,
-            "migrations must be numbered 0001, 0002, … without gaps"
-        );
-        let abs = path
-            .canonicalize()
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(number, i as i64 + 1, "migrations must be numbered 0001, 0002, … without gaps");
+        let abs = path.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         writeln!(
             out,
             "    Migration {{ version: {number}, name: {name:?}, sql: include_str!({:?}) }},",

@@ -27,11 +27,7 @@ impl CaseStatus {
         }
     }
     fn from_sql(s: &str) -> CaseStatus {
-        if s == "closed" {
-            CaseStatus::Closed
-        } else {
-            CaseStatus::Open
-        }
+        if s == "closed" { CaseStatus::Closed } else { CaseStatus::Open }
     }
 }
 
@@ -178,28 +174,25 @@ pub const MAX_NOTE_CHARS: usize = 4000;
 
 impl Writer<'_> {
     fn check_profile(&self, p: &CaseProfile) -> Result<Option<Uuid>> {
-        self.vocab
-            .check(Vocab::EntryRoute, "entry_route", &p.entry_route)?;
-        self.vocab
-            .check(Vocab::Municipality, "municipality", &p.municipality)?;
+        self.vocab.check(Vocab::EntryRoute, "entry_route", &p.entry_route)?;
+        self.vocab.check(Vocab::Municipality, "municipality", &p.municipality)?;
         self.vocab.check(Vocab::AgeBand, "age_band", &p.age_band)?;
-        self.vocab
-            .check(Vocab::HouseholdType, "household_type", &p.household_type)?;
+        self.vocab.check(Vocab::HouseholdType, "household_type", &p.household_type)?;
         if let Some(l) = &p.contact_language {
             self.vocab.check(Vocab::Language, "contact_language", l)?;
         }
         if let Some(r) = &p.residence_status {
-            self.vocab
-                .check(Vocab::ResidenceStatus, "residence_status", r)?;
+            self.vocab.check(Vocab::ResidenceStatus, "residence_status", r)?;
         }
         for d in &p.life_domains {
             self.vocab.check(Vocab::LifeDomain, "life_domains", d)?;
         }
         match &p.project {
             None => Ok(None),
-            Some(code) => self.project_by_code(code)?.map(Some).ok_or_else(|| {
-                Error::validation("project", format!("no project with code '{code}'"))
-            }),
+            Some(code) => self
+                .project_by_code(code)?
+                .map(Some)
+                .ok_or_else(|| Error::validation("project", format!("no project with code '{code}'"))),
         }
     }
 
@@ -208,10 +201,7 @@ impl Writer<'_> {
         let project_id = self.check_profile(&c.profile)?;
         let opened_on = c.opened_on.unwrap_or(self.today);
         if opened_on > self.today {
-            return Err(Error::validation(
-                "opened_on",
-                "a case cannot be opened in the future",
-            ));
+            return Err(Error::validation("opened_on", "a case cannot be opened in the future"));
         }
         let owner_partner = c.owner_partner_id.unwrap_or(self.actor.partner_id);
         let owner_worker = c.owner_worker_id.unwrap_or(self.actor.worker_id);
@@ -221,11 +211,9 @@ impl Writer<'_> {
         let id = c.id.unwrap_or_else(crate::ids::new_id);
         let code = match &c.code {
             Some(code) => {
-                let norm = crate::ids::normalize_case_code(code)
-                    .filter(|_| crate::ids::is_valid_case_code(code));
-                norm.ok_or_else(|| {
-                    Error::validation("code", format!("'{code}' is not a valid case code"))
-                })?
+                let norm =
+                    crate::ids::normalize_case_code(code).filter(|_| crate::ids::is_valid_case_code(code));
+                norm.ok_or_else(|| Error::validation("code", format!("'{code}' is not a valid case code")))?
             }
             None => self.unused_case_code(&mut rand::rng())?,
         };
@@ -304,9 +292,7 @@ impl Writer<'_> {
     }
 
     fn write_life_domains(&self, case_id: Uuid, domains: &[String]) -> Result<()> {
-        self.conn
-            .prepare_cached("DELETE FROM case_life_domain WHERE case_id = ?1")?
-            .execute([case_id])?;
+        self.conn.prepare_cached("DELETE FROM case_life_domain WHERE case_id = ?1")?.execute([case_id])?;
         let mut ins = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO case_life_domain (case_id, life_domain_code) VALUES (?1, ?2)",
         )?;
@@ -372,16 +358,10 @@ impl Writer<'_> {
             return Err(Error::validation("status", "the case is already closed"));
         }
         if on < c.summary.opened_on {
-            return Err(Error::validation(
-                "closed_on",
-                "a case cannot close before it opened",
-            ));
+            return Err(Error::validation("closed_on", "a case cannot close before it opened"));
         }
         if on > self.today {
-            return Err(Error::validation(
-                "closed_on",
-                "a case cannot close in the future",
-            ));
+            return Err(Error::validation("closed_on", "a case cannot close in the future"));
         }
         self.conn.execute(
             "UPDATE case_file SET status = 'closed', closed_on = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
@@ -409,10 +389,7 @@ impl Writer<'_> {
             return Err(Error::validation("body", "a note cannot be empty"));
         }
         if body.chars().count() > MAX_NOTE_CHARS {
-            return Err(Error::validation(
-                "body",
-                format!("at most {MAX_NOTE_CHARS} characters"),
-            ));
+            return Err(Error::validation("body", format!("at most {MAX_NOTE_CHARS} characters")));
         }
         check_free_text("body", body)?;
         let owner = case_owner(self.conn, case_id)?;
@@ -442,8 +419,7 @@ fn dedup(v: &[String]) -> Vec<String> {
     v
 }
 
-const SUMMARY_COLS: &str =
-    "c.id, c.code, c.status, c.opened_on, c.closed_on, c.owner_partner_id, p.name,
+const SUMMARY_COLS: &str = "c.id, c.code, c.status, c.opened_on, c.closed_on, c.owner_partner_id, p.name,
     c.entry_route_code, c.municipality_code, c.age_band_code, c.household_type_code,
     (SELECT group_concat(life_domain_code, ',') FROM case_life_domain d WHERE d.case_id = c.id)";
 
@@ -451,9 +427,8 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseSummary> {
     let opened: String = r.get(3)?;
     let closed: Option<String> = r.get(4)?;
     let domains: Option<String> = r.get(11)?;
-    let mut life_domains: Vec<String> = domains
-        .map(|d| d.split(',').map(str::to_owned).collect())
-        .unwrap_or_default();
+    let mut life_domains: Vec<String> =
+        domains.map(|d| d.split(',').map(str::to_owned).collect()).unwrap_or_default();
     life_domains.sort();
     let bad = |_| rusqlite::Error::InvalidColumnType(3, "date".into(), rusqlite::types::Type::Text);
     Ok(CaseSummary {
@@ -461,10 +436,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseSummary> {
         code: r.get(1)?,
         status: CaseStatus::from_sql(&r.get::<_, String>(2)?),
         opened_on: dates::from_sql("opened_on", &opened).map_err(bad)?,
-        closed_on: closed
-            .map(|c| dates::from_sql("closed_on", &c))
-            .transpose()
-            .map_err(bad)?,
+        closed_on: closed.map(|c| dates::from_sql("closed_on", &c)).transpose().map_err(bad)?,
         owner_partner_id: r.get(5)?,
         partner_name: r.get(6)?,
         entry_route: r.get(7)?,
@@ -497,8 +469,7 @@ pub(crate) fn load_case(conn: &rusqlite::Connection, case_id: Uuid) -> Result<Ca
                     household_type: summary.household_type.clone(),
                     gender: gender.and_then(|g| Gender::parse("gender", &g).ok()),
                     contact_language: r.get(14)?,
-                    interpreter: interpreter
-                        .and_then(|i| Interpreter::parse("interpreter", &i).ok()),
+                    interpreter: interpreter.and_then(|i| Interpreter::parse("interpreter", &i).ok()),
                     residence_status: r.get(16)?,
                     life_domains: summary.life_domains.clone(),
                     project: r.get(17)?,
@@ -519,8 +490,7 @@ impl Store {
 
     /// A case by its code, as typed (case, spaces and a missing dash are forgiven).
     pub fn case_by_code(&self, code: &str) -> Result<Case> {
-        let norm =
-            crate::ids::normalize_case_code(code).ok_or_else(|| Error::not_found("case", code))?;
+        let norm = crate::ids::normalize_case_code(code).ok_or_else(|| Error::not_found("case", code))?;
         let id: Uuid = self
             .conn()
             .prepare_cached("SELECT id FROM case_file WHERE code = ?1")?
@@ -559,11 +529,7 @@ impl Store {
                     args.push(Value::Text(format!("{prefix}\u{7f}")));
                 }
                 None => {
-                    return Ok(CasePage {
-                        total: 0,
-                        offset: f.offset,
-                        rows: Vec::new(),
-                    });
+                    return Ok(CasePage { total: 0, offset: f.offset, rows: Vec::new() });
                 }
             }
         }
@@ -584,15 +550,11 @@ impl Store {
             args.push(Value::Blob(p.as_bytes().to_vec()));
         }
         if let Some(d) = &f.life_domain {
-            wheres
-                .push("c.id IN (SELECT case_id FROM case_life_domain WHERE life_domain_code = ?)");
+            wheres.push("c.id IN (SELECT case_id FROM case_life_domain WHERE life_domain_code = ?)");
             args.push(Value::Text(d.clone()));
         }
-        let where_sql = if wheres.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", wheres.join(" AND "))
-        };
+        let where_sql =
+            if wheres.is_empty() { String::new() } else { format!("WHERE {}", wheres.join(" AND ")) };
         let total: i64 = self
             .conn()
             .prepare_cached(&format!("SELECT count(*) FROM case_file c {where_sql}"))?
@@ -611,10 +573,6 @@ impl Store {
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), summary_from_row)?;
-        Ok(CasePage {
-            total,
-            offset: f.offset,
-            rows: rows.collect::<rusqlite::Result<_>>()?,
-        })
+        Ok(CasePage { total, offset: f.offset, rows: rows.collect::<rusqlite::Result<_>>()? })
     }
 }

@@ -9,16 +9,13 @@ use crate::error::{Error, Result};
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
     let s = s.trim();
     for fmt in ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            if d.year_ok() {
-                return Ok(d);
-            }
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt)
+            && d.year_ok()
+        {
+            return Ok(d);
         }
     }
-    Err(Error::validation(
-        field,
-        format!("'{s}' is not a valid date (use dd/mm/yyyy)"),
-    ))
+    Err(Error::validation(field, format!("'{s}' is not a valid date (use dd/mm/yyyy)")))
 }
 
 trait YearOk {
@@ -42,8 +39,7 @@ pub fn iso(d: NaiveDate) -> String {
 }
 
 pub(crate) fn from_sql(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::StoreCorrupt(format!("bad date in {field}")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::StoreCorrupt(format!("bad date in {field}")))
 }
 
 pub fn today() -> NaiveDate {
@@ -61,29 +57,12 @@ mod tests {
     #[test]
     fn belgian_and_iso_dates_parse_and_nonsense_does_not() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
-        for s in [
-            "2026-03-09",
-            "09/03/2026",
-            "9/3/2026",
-            "09-03-2026",
-            "09.03.2026",
-            " 09/03/2026 ",
-        ] {
+        for s in ["2026-03-09", "09/03/2026", "9/3/2026", "09-03-2026", "09.03.2026", " 09/03/2026 "] {
             assert_eq!(parse_date("d", s).unwrap(), d, "{s}");
         }
-        for s in [
-            "31/02/2026",
-            "2026-13-01",
-            "tomorrow",
-            "",
-            "03/09/26",
-            "09/03/0026",
-        ] {
+        for s in ["31/02/2026", "2026-13-01", "tomorrow", "", "03/09/26", "09/03/0026"] {
             let e = parse_date("opened_on", s).unwrap_err();
-            assert!(
-                matches!(e, Error::Validation { ref field, .. } if field == "opened_on"),
-                "{s}"
-            );
+            assert!(matches!(e, Error::Validation { ref field, .. } if field == "opened_on"), "{s}");
         }
         assert_eq!(format_be(d), "09/03/2026");
     }

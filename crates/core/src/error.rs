@@ -106,17 +106,11 @@ impl Error {
     }
 
     pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Validation {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::Validation { field: field.into(), reason: reason.into() }
     }
 
     pub fn not_found(entity: &'static str, key: impl std::fmt::Display) -> Self {
-        Error::NotFound {
-            entity,
-            key: key.to_string(),
-        }
+        Error::NotFound { entity, key: key.to_string() }
     }
 }
 
@@ -125,9 +119,7 @@ impl From<rusqlite::Error> for Error {
         use rusqlite::ffi::ErrorCode;
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::StoreLocked,
-            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-                Error::StoreCorrupt(e.to_string())
-            }
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::StoreCorrupt(e.to_string()),
             _ => Error::Database(e),
         }
     }

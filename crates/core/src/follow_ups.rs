@@ -44,14 +44,11 @@ pub struct FollowUp {
     pub reschedules: i64,
 }
 
-const COLS: &str =
-    "f.id, f.case_id, c.code, f.referral_id, f.rights_check_id, f.due_on, f.purpose_code,
+const COLS: &str = "f.id, f.case_id, c.code, f.referral_id, f.rights_check_id, f.due_on, f.purpose_code,
     f.purpose_text, f.assignee_id, f.done_on, f.reschedules";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
-    let bad = |i| {
-        move |_| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text)
-    };
+    let bad = |i| move |_| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text);
     let due: String = r.get(5)?;
     let done: Option<String> = r.get(9)?;
     Ok(FollowUp {
@@ -64,23 +61,15 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
         purpose: r.get(6)?,
         purpose_text: r.get(7)?,
         assignee_id: r.get(8)?,
-        done_on: done
-            .map(|d| dates::from_sql("done_on", &d))
-            .transpose()
-            .map_err(bad(9))?,
+        done_on: done.map(|d| dates::from_sql("done_on", &d)).transpose().map_err(bad(9))?,
         reschedules: r.get(10)?,
     })
 }
 
 impl Writer<'_> {
     pub fn add_follow_up(&mut self, f: &NewFollowUp) -> Result<Uuid> {
-        self.vocab
-            .check(Vocab::FollowUpPurpose, "purpose", &f.purpose)?;
-        let text = f
-            .purpose_text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        self.vocab.check(Vocab::FollowUpPurpose, "purpose", &f.purpose)?;
+        let text = f.purpose_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         if let Some(t) = text {
             if t.chars().count() > 200 {
                 return Err(Error::validation("purpose_text", "at most 200 characters"));
@@ -95,11 +84,7 @@ impl Writer<'_> {
             if let Some(id) = id {
                 let case: Option<Uuid> = self
                     .conn
-                    .query_row(
-                        &format!("SELECT case_id FROM {table} WHERE id = ?1"),
-                        [id],
-                        |r| r.get(0),
-                    )
+                    .query_row(&format!("SELECT case_id FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
                     .optional()?;
                 if case != Some(f.case_id) {
                     return Err(Error::validation(field, "does not belong to this case"));
@@ -126,12 +111,7 @@ impl Writer<'_> {
                 self.now,
                 self.actor.worker_id
             ])?;
-        self.log(
-            "follow_up",
-            id,
-            "create",
-            &["due_on", "purpose", "assignee"],
-        )?;
+        self.log("follow_up", id, "create", &["due_on", "purpose", "assignee"])?;
         Ok(id)
     }
 
@@ -143,10 +123,7 @@ impl Writer<'_> {
             .optional()?
             .ok_or_else(|| Error::not_found("follow-up", id))?;
         if done.is_some() {
-            return Err(Error::validation(
-                "done_on",
-                "this follow-up is already done",
-            ));
+            return Err(Error::validation("done_on", "this follow-up is already done"));
         }
         Ok(())
     }
@@ -186,10 +163,7 @@ impl Store {
              WHERE f.done_on IS NULL AND f.due_on <= ?1 AND (?2 IS NULL OR f.assignee_id = ?2)
              ORDER BY f.due_on, f.id LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(
-            rusqlite::params![dates::iso(until), assignee, limit],
-            from_row,
-        )?;
+        let rows = stmt.query_map(rusqlite::params![dates::iso(until), assignee, limit], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -14,19 +14,14 @@ pub fn new_id() -> Uuid {
 pub fn id_at(unix_ms: i64, rng: &mut impl Rng) -> Uuid {
     let mut bytes = [0u8; 10];
     rng.fill(&mut bytes);
-    uuid::Builder::from_unix_timestamp_millis(u64::try_from(unix_ms).unwrap_or(0), &bytes)
-        .into_uuid()
+    uuid::Builder::from_unix_timestamp_millis(u64::try_from(unix_ms).unwrap_or(0), &bytes).into_uuid()
 }
 
 /// Parses a UUID v7, as every record id must be.
 pub fn parse_id(field: &str, s: &str) -> Result<Uuid> {
-    let id =
-        Uuid::parse_str(s.trim()).map_err(|_| Error::validation(field, "not a valid id (UUID)"))?;
+    let id = Uuid::parse_str(s.trim()).map_err(|_| Error::validation(field, "not a valid id (UUID)"))?;
     if id.get_version_num() != 7 {
-        return Err(Error::validation(
-            field,
-            "record ids must be UUID version 7",
-        ));
+        return Err(Error::validation(field, "record ids must be UUID version 7"));
     }
     Ok(id)
 }
@@ -72,11 +67,8 @@ fn luhn_check_char(body: &[u8]) -> u8 {
 /// Normalises what a worker typed (case, spaces, missing dash) to the stored form, or
 /// to a prefix of it for search. Returns `None` when it cannot be (part of) a code.
 pub fn normalize_case_code(typed: &str) -> Option<String> {
-    let chars: Vec<u8> = typed
-        .bytes()
-        .filter(|b| !matches!(b, b'-' | b' ' | b'\t'))
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
+    let chars: Vec<u8> =
+        typed.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'\t')).map(|b| b.to_ascii_uppercase()).collect();
     if chars.len() > 8 || chars.iter().any(|&c| value(c).is_none()) {
         return None;
     }
@@ -139,10 +131,7 @@ mod tests {
 
     #[test]
     fn typed_codes_are_normalised() {
-        assert_eq!(
-            normalize_case_code("k7m4 qx9a").as_deref(),
-            Some("K7M4-QX9A")
-        );
+        assert_eq!(normalize_case_code("k7m4 qx9a").as_deref(), Some("K7M4-QX9A"));
         assert_eq!(normalize_case_code("k7m").as_deref(), Some("K7M"));
         assert_eq!(normalize_case_code("K7M4Q").as_deref(), Some("K7M4-Q"));
         assert_eq!(normalize_case_code("O0I1"), None);

@@ -24,11 +24,7 @@ use crate::error::{Error, Result};
 
 /// Argon2id cost used for new slots: 64 MiB, 3 passes, 1 lane. Stronger than the OWASP
 /// minimum (19 MiB, 2 passes) and the RFC 9106 second recommendation in memory per lane.
-pub const DEFAULT_KDF: KdfParams = KdfParams {
-    m_cost_kib: 65_536,
-    t_cost: 3,
-    p_cost: 1,
-};
+pub const DEFAULT_KDF: KdfParams = KdfParams { m_cost_kib: 65_536, t_cost: 3, p_cost: 1 };
 
 const KEYFILE_FORMAT: u32 = 1;
 const AAD_PREFIX: &[u8] = b"schakel-keyslot-v1";
@@ -94,10 +90,7 @@ impl RecoveryKey {
             Ok(v) if v.len() == RECOVERY_BYTES => Ok(Zeroizing::new(v)),
             Ok(mut v) => {
                 v.zeroize();
-                Err(Error::validation(
-                    "recovery_key",
-                    "a recovery key has 32 characters",
-                ))
+                Err(Error::validation("recovery_key", "a recovery key has 32 characters"))
             }
             Err(_) => Err(Error::validation(
                 "recovery_key",
@@ -165,11 +158,7 @@ impl KeyFile {
         data_key: &DataKey,
         kdf: KdfParams,
     ) -> Result<(Self, RecoveryKey)> {
-        let mut kf = KeyFile {
-            format: KEYFILE_FORMAT,
-            store_id,
-            slots: Vec::new(),
-        };
+        let mut kf = KeyFile { format: KEYFILE_FORMAT, store_id, slots: Vec::new() };
         kf.slots.push(Slot::wrap(
             store_id,
             SlotKind::Passphrase,
@@ -179,14 +168,7 @@ impl KeyFile {
             kdf,
         )?);
         let (recovery, raw) = RecoveryKey::generate()?;
-        kf.slots.push(Slot::wrap(
-            store_id,
-            SlotKind::Recovery,
-            None,
-            &raw,
-            data_key,
-            kdf,
-        )?);
+        kf.slots.push(Slot::wrap(store_id, SlotKind::Recovery, None, &raw, data_key, kdf)?);
         Ok((kf, recovery))
     }
 
@@ -201,10 +183,7 @@ impl KeyFile {
         let kf: KeyFile = serde_json::from_slice(&bytes)
             .map_err(|e| Error::StoreCorrupt(format!("key file unreadable: {e}")))?;
         if kf.format > KEYFILE_FORMAT {
-            return Err(Error::NewerVersion {
-                found: kf.format.into(),
-                supported: KEYFILE_FORMAT.into(),
-            });
+            return Err(Error::NewerVersion { found: kf.format.into(), supported: KEYFILE_FORMAT.into() });
         }
         Ok(kf)
     }
@@ -266,8 +245,7 @@ impl KeyFile {
             data_key,
             DEFAULT_KDF,
         )?;
-        self.slots
-            .retain(|s| !(s.kind == SlotKind::Passphrase && s.worker_id == Some(worker_id)));
+        self.slots.retain(|s| !(s.kind == SlotKind::Passphrase && s.worker_id == Some(worker_id)));
         self.slots.push(slot);
         Ok(())
     }
@@ -291,23 +269,13 @@ impl Slot {
         let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
         let aad = aad(store_id, id);
         let wrapped = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: data_key.0.as_ref(),
-                    aad: &aad,
-                },
-            )
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: data_key.0.as_ref(), aad: &aad })
             .map_err(|_| Error::CipherMissing("key wrapping failed".into()))?;
         Ok(Slot {
             id,
             kind,
             worker_id,
-            kdf: Kdf {
-                alg: "argon2id-v19".into(),
-                params,
-                salt: BASE64.encode(&salt),
-            },
+            kdf: Kdf { alg: "argon2id-v19".into(), params, salt: BASE64.encode(&salt) },
             cipher: "xchacha20poly1305".into(),
             nonce: BASE64.encode(&nonce),
             wrapped: BASE64.encode(&wrapped),
@@ -320,28 +288,16 @@ impl Slot {
         if self.kdf.alg != "argon2id-v19" || self.cipher != "xchacha20poly1305" {
             return Err(corrupt("unknown algorithm"));
         }
-        let salt = BASE64
-            .decode(self.kdf.salt.as_bytes())
-            .map_err(|_| corrupt("salt"))?;
-        let nonce = BASE64
-            .decode(self.nonce.as_bytes())
-            .map_err(|_| corrupt("nonce"))?;
-        let wrapped = BASE64
-            .decode(self.wrapped.as_bytes())
-            .map_err(|_| corrupt("wrapped key"))?;
+        let salt = BASE64.decode(self.kdf.salt.as_bytes()).map_err(|_| corrupt("salt"))?;
+        let nonce = BASE64.decode(self.nonce.as_bytes()).map_err(|_| corrupt("nonce"))?;
+        let wrapped = BASE64.decode(self.wrapped.as_bytes()).map_err(|_| corrupt("wrapped key"))?;
         if nonce.len() != 24 {
             return Err(corrupt("nonce length"));
         }
         let kek = derive(secret, &salt, self.kdf.params)?;
         let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
         let aad = aad(store_id, self.id);
-        match cipher.decrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &wrapped,
-                aad: &aad,
-            },
-        ) {
+        match cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: &aad }) {
             Ok(plain) => {
                 let plain = Zeroizing::new(plain);
                 if plain.len() != 32 {
@@ -382,11 +338,7 @@ fn fill_random(buf: &mut [u8]) -> Result<()> {
 mod tests {
     use super::*;
 
-    const FAST: KdfParams = KdfParams {
-        m_cost_kib: 1024,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    const FAST: KdfParams = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
 
     #[test]
     fn passphrase_and_recovery_open_the_same_key_and_wrong_ones_do_not() {
@@ -399,18 +351,12 @@ mod tests {
         assert_eq!(w, Some(worker));
         let k2 = kf.unlock_recovery(&rk.as_str().to_lowercase()).unwrap();
         assert_eq!(*k2.0, *dk.0);
-        assert!(matches!(
-            kf.unlock_passphrase("correct horse battery!"),
-            Err(Error::WrongPassphrase)
-        ));
+        assert!(matches!(kf.unlock_passphrase("correct horse battery!"), Err(Error::WrongPassphrase)));
         assert_eq!(rk.as_str().len(), 39, "32 characters in 8 groups of 4");
         let mut other = rk.as_str().to_string().into_bytes();
         other[0] = if other[0] == b'A' { b'B' } else { b'A' };
         let other = String::from_utf8(other).unwrap();
-        assert!(matches!(
-            kf.unlock_recovery(&other),
-            Err(Error::WrongPassphrase)
-        ));
+        assert!(matches!(kf.unlock_recovery(&other), Err(Error::WrongPassphrase)));
     }
 
     #[test]
@@ -419,38 +365,25 @@ mod tests {
         let (mut kf, _) =
             KeyFile::create(Uuid::now_v7(), Uuid::now_v7(), "pass phrase one", &dk, FAST).unwrap();
         kf.store_id = Uuid::now_v7();
-        assert!(matches!(
-            kf.unlock_passphrase("pass phrase one"),
-            Err(Error::WrongPassphrase)
-        ));
+        assert!(matches!(kf.unlock_passphrase("pass phrase one"), Err(Error::WrongPassphrase)));
     }
 
     #[test]
     fn set_passphrase_replaces_the_workers_slot() {
         let dk = DataKey::generate().unwrap();
         let worker = Uuid::now_v7();
-        let (mut kf, _) =
-            KeyFile::create(Uuid::now_v7(), worker, "old pass phrase", &dk, FAST).unwrap();
+        let (mut kf, _) = KeyFile::create(Uuid::now_v7(), worker, "old pass phrase", &dk, FAST).unwrap();
         kf.set_passphrase(worker, "new pass phrase", &dk).unwrap();
         assert_eq!(kf.slots.len(), 2);
         assert!(kf.unlock_passphrase("new pass phrase").is_ok());
-        assert!(matches!(
-            kf.unlock_passphrase("old pass phrase"),
-            Err(Error::WrongPassphrase)
-        ));
+        assert!(matches!(kf.unlock_passphrase("old pass phrase"), Err(Error::WrongPassphrase)));
     }
 
     #[test]
     fn the_key_file_holds_no_secret_in_the_clear() {
         let dk = DataKey::generate().unwrap();
-        let (kf, rk) = KeyFile::create(
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-            "visible passphrase",
-            &dk,
-            FAST,
-        )
-        .unwrap();
+        let (kf, rk) =
+            KeyFile::create(Uuid::now_v7(), Uuid::now_v7(), "visible passphrase", &dk, FAST).unwrap();
         let json = serde_json::to_string(&kf).unwrap();
         assert!(!json.contains("visible passphrase"));
         assert!(!json.contains(&data_encoding::HEXLOWER.encode(dk.0.as_ref())));

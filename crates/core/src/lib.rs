@@ -7,6 +7,7 @@
 pub mod cases;
 pub mod changelog;
 pub mod dates;
+pub mod detail;
 pub mod error;
 pub mod follow_ups;
 pub mod ids;
@@ -21,3 +22,7 @@ pub mod store;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::{Actor, InitStore, Store, Writer};
+pub mod demo;
+pub mod import;
+#[cfg(feature = "test-support")]
+pub mod testing;

@@ -35,10 +35,9 @@ impl PartnerKind {
             "caw" => Ok(PartnerKind::Caw),
             "dmw" | "mutualite" | "mutualité" | "ziekenfonds" => Ok(PartnerKind::Dmw),
             "other" | "ander" | "autre" => Ok(PartnerKind::Other),
-            _ => Err(Error::validation(
-                field,
-                format!("'{s}' is not a partner kind (ocmw, caw, dmw, other)"),
-            )),
+            _ => {
+                Err(Error::validation(field, format!("'{s}' is not a partner kind (ocmw, caw, dmw, other)")))
+            }
         }
     }
 }
@@ -105,24 +104,16 @@ impl Writer<'_> {
             return Err(Error::validation("name", "required"));
         }
         crate::privacy::check_free_text("name", name)?;
-        let kind = p
-            .kind
-            .ok_or_else(|| Error::validation("kind", "required"))?;
+        let kind = p.kind.ok_or_else(|| Error::validation("kind", "required"))?;
         if let Some(m) = &p.municipality {
             self.vocab.check(Vocab::Municipality, "municipality", m)?;
         }
         let exists: Option<Uuid> = self
             .conn
-            .query_row(
-                "SELECT id FROM partner WHERE name = ?1 COLLATE NOCASE",
-                [name],
-                |r| r.get(0),
-            )
+            .query_row("SELECT id FROM partner WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0))
             .optional()?;
         if exists.is_some() {
-            return Err(Error::Conflict(format!(
-                "a partner named '{name}' already exists"
-            )));
+            return Err(Error::Conflict(format!("a partner named '{name}' already exists")));
         }
         let id = p.id.unwrap_or_else(crate::ids::new_id);
         self.conn.execute(
@@ -155,13 +146,10 @@ impl Writer<'_> {
             return Err(Error::validation("code", "1 to 40 characters"));
         }
         crate::privacy::check_free_text("name", &p.name)?;
-        if let Some(end) = p.ends_on {
-            if end < p.starts_on {
-                return Err(Error::validation(
-                    "ends_on",
-                    "a project cannot end before it starts",
-                ));
-            }
+        if let Some(end) = p.ends_on
+            && end < p.starts_on
+        {
+            return Err(Error::validation("ends_on", "a project cannot end before it starts"));
         }
         if self.project_by_code(code)?.is_some() {
             return Err(Error::Conflict(format!("project '{code}' already exists")));
@@ -181,12 +169,7 @@ impl Writer<'_> {
                 self.actor.worker_id,
             ),
         )?;
-        self.log(
-            "project",
-            id,
-            "create",
-            &["code", "name", "starts_on", "ends_on"],
-        )?;
+        self.log("project", id, "create", &["code", "name", "starts_on", "ends_on"])?;
         Ok(id)
     }
 
@@ -210,9 +193,8 @@ impl Writer<'_> {
 
 impl Store {
     pub fn partners(&self) -> Result<Vec<Partner>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("SELECT {PARTNER_COLS} FROM partner ORDER BY name"))?;
+        let mut stmt =
+            self.conn().prepare_cached(&format!("SELECT {PARTNER_COLS} FROM partner ORDER BY name"))?;
         let rows = stmt.query_map([], partner_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -231,24 +213,18 @@ impl Store {
             return self.partner(id);
         }
         self.conn()
-            .prepare_cached(&format!(
-                "SELECT {PARTNER_COLS} FROM partner WHERE name = ?1 COLLATE NOCASE"
-            ))?
+            .prepare_cached(&format!("SELECT {PARTNER_COLS} FROM partner WHERE name = ?1 COLLATE NOCASE"))?
             .query_row([id_or_name.trim()], partner_from_row)
             .optional()?
             .ok_or_else(|| Error::not_found("partner", id_or_name))
     }
 
     pub fn workers(&self) -> Result<Vec<Worker>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, owner_partner_id, display_name FROM worker ORDER BY display_name",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, owner_partner_id, display_name FROM worker ORDER BY display_name")?;
         let rows = stmt.query_map([], |r| {
-            Ok(Worker {
-                id: r.get(0)?,
-                partner_id: r.get(1)?,
-                display_name: r.get(2)?,
-            })
+            Ok(Worker { id: r.get(0)?, partner_id: r.get(1)?, display_name: r.get(2)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

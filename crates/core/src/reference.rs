@@ -94,11 +94,7 @@ impl Vocabularies {
     pub(crate) fn load(conn: &Connection) -> Result<Self> {
         let mut terms = HashMap::new();
         for v in Vocab::ALL {
-            let level = if v == Vocab::RightKind {
-                "level"
-            } else {
-                "NULL"
-            };
+            let level = if v == Vocab::RightKind { "level" } else { "NULL" };
             let sql = format!(
                 "SELECT code, name_nl, name_fr, name_en, sort_order, active, {level} FROM {} ORDER BY sort_order, code",
                 v.table()
@@ -132,14 +128,8 @@ impl Vocabularies {
     pub fn check(&self, v: Vocab, field: &str, code: &str) -> Result<()> {
         match self.get(v, code) {
             Some(t) if t.active => Ok(()),
-            Some(_) => Err(Error::validation(
-                field,
-                format!("'{code}' is no longer in use"),
-            )),
-            None => Err(Error::validation(
-                field,
-                format!("unknown {} '{code}'", v.table()),
-            )),
+            Some(_) => Err(Error::validation(field, format!("'{code}' is no longer in use"))),
+            None => Err(Error::validation(field, format!("unknown {} '{code}'", v.table()))),
         }
     }
 

@@ -123,21 +123,17 @@ impl EventKind {
     pub fn side(self) -> Side {
         use EventKind::*;
         match self {
-            Consent | Sent | Withdrawn | Expired | ReceiverContacted | AppointmentMade
-            | Accompanied => Side::Sender,
-            Accepted | Declined | FirstContact | Completed | NoShow | FeedbackGiven => {
-                Side::Receiver
+            Consent | Sent | Withdrawn | Expired | ReceiverContacted | AppointmentMade | Accompanied => {
+                Side::Sender
             }
+            Accepted | Declined | FirstContact | Completed | NoShow | FeedbackGiven => Side::Receiver,
         }
     }
 
     /// A warm step that is not also a transition.
     pub fn is_warm_step(self) -> bool {
         use EventKind::*;
-        matches!(
-            self,
-            ReceiverContacted | AppointmentMade | Accompanied | FeedbackGiven
-        )
+        matches!(self, ReceiverContacted | AppointmentMade | Accompanied | FeedbackGiven)
     }
 
     /// Order of events on the same business date.
@@ -200,28 +196,17 @@ pub struct Derived {
 /// recording). Any illegal sequence is a validation error naming the event.
 pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
     use ReferralState as S;
-    events.sort_by(|a, b| {
-        (a.on, a.kind.rank(), a.recorded_at).cmp(&(b.on, b.kind.rank(), b.recorded_at))
-    });
-    let mut d = Derived {
-        state: Some(S::Draft),
-        ..Derived::default()
-    };
+    events.sort_by_key(|e| (e.on, e.kind.rank(), e.recorded_at));
+    let mut d = Derived { state: Some(S::Draft), ..Derived::default() };
     let mut steps_seen: Vec<EventKind> = Vec::new();
     for e in events.iter() {
         let state = d.state.unwrap_or(S::Draft);
         let field = "kind";
         if e.kind == EventKind::Declined && e.reason.is_none() {
-            return Err(Error::validation(
-                "reason",
-                "a declined referral needs a reason",
-            ));
+            return Err(Error::validation("reason", "a declined referral needs a reason"));
         }
         if e.kind != EventKind::Declined && e.reason.is_some() {
-            return Err(Error::validation(
-                "reason",
-                "only a declined referral has a reason",
-            ));
+            return Err(Error::validation("reason", "only a declined referral has a reason"));
         }
         match e.kind {
             EventKind::Consent => {
@@ -229,19 +214,13 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
                     return Err(Error::validation(field, "consent is already recorded"));
                 }
                 if state != S::Draft {
-                    return Err(Error::validation(
-                        field,
-                        "consent is recorded before the referral is sent",
-                    ));
+                    return Err(Error::validation(field, "consent is recorded before the referral is sent"));
                 }
                 d.consent_on = Some(e.on);
             }
             k if k.is_warm_step() => {
                 if mode == ReferralMode::Cold {
-                    return Err(Error::validation(
-                        field,
-                        "warm steps apply to warm referrals only",
-                    ));
+                    return Err(Error::validation(field, "warm steps apply to warm referrals only"));
                 }
                 if d.consent_on.is_none() {
                     return Err(Error::validation(
@@ -250,19 +229,10 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
                     ));
                 }
                 if steps_seen.contains(&k) {
-                    return Err(Error::validation(
-                        field,
-                        format!("{} is already recorded", k.as_str()),
-                    ));
+                    return Err(Error::validation(field, format!("{} is already recorded", k.as_str())));
                 }
-                if k == EventKind::FeedbackGiven
-                    && d.first_contact_on.is_none()
-                    && state != S::NoShow
-                {
-                    return Err(Error::validation(
-                        field,
-                        "feedback follows the first contact or a no-show",
-                    ));
+                if k == EventKind::FeedbackGiven && d.first_contact_on.is_none() && state != S::NoShow {
+                    return Err(Error::validation(field, "feedback follows the first contact or a no-show"));
                 }
                 steps_seen.push(k);
             }
@@ -270,18 +240,11 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
                 let next = k.next_state(state).ok_or_else(|| {
                     Error::validation(
                         field,
-                        format!(
-                            "a referral that is {} cannot become {}",
-                            state.as_str(),
-                            k.as_str()
-                        ),
+                        format!("a referral that is {} cannot become {}", state.as_str(), k.as_str()),
                     )
                 })?;
                 if k == EventKind::Sent && d.consent_on.is_none() {
-                    return Err(Error::validation(
-                        field,
-                        "record the person's consent before sending",
-                    ));
+                    return Err(Error::validation(field, "record the person's consent before sending"));
                 }
                 match k {
                     EventKind::Sent => d.sent_on = Some(e.on),
@@ -379,13 +342,8 @@ pub enum Applied {
 impl Writer<'_> {
     pub fn create_referral(&mut self, r: &NewReferral) -> Result<Uuid> {
         let from = crate::cases::case_owner(self.conn, r.case_id)?;
-        self.vocab
-            .check(Vocab::LifeDomain, "life_domain", &r.life_domain)?;
-        let outside = r
-            .outside_service
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        self.vocab.check(Vocab::LifeDomain, "life_domain", &r.life_domain)?;
+        let outside = r.outside_service.as_deref().map(str::trim).filter(|s| !s.is_empty());
         match (r.to_partner_id, outside) {
             (Some(_), Some(_)) => {
                 return Err(Error::validation(
@@ -394,10 +352,7 @@ impl Writer<'_> {
                 ));
             }
             (None, None) => {
-                return Err(Error::validation(
-                    "to_partner",
-                    "choose who receives the referral",
-                ));
+                return Err(Error::validation("to_partner", "choose who receives the referral"));
             }
             (Some(to), None) => {
                 if to == from {
@@ -414,9 +369,10 @@ impl Writer<'_> {
         }
         let project_id = match &r.project {
             None => None,
-            Some(code) => Some(self.project_by_code(code)?.ok_or_else(|| {
-                Error::validation("project", format!("no project with code '{code}'"))
-            })?),
+            Some(code) => Some(
+                self.project_by_code(code)?
+                    .ok_or_else(|| Error::validation("project", format!("no project with code '{code}'")))?,
+            ),
         };
         let id = r.id.unwrap_or_else(crate::ids::new_id);
         self.conn
@@ -443,47 +399,34 @@ impl Writer<'_> {
                 }
                 other => other,
             })?;
-        self.log(
-            "referral",
-            id,
-            "create",
-            &["case", "to", "life_domain", "mode"],
-        )?;
+        self.log("referral", id, "create", &["case", "to", "life_domain", "mode"])?;
         Ok(id)
     }
 
     /// Appends one event and re-derives the referral. Idempotent on the event id.
     pub fn record_event(&mut self, e: &NewEvent) -> Result<Applied> {
         let partner = e.partner_id.unwrap_or(self.actor.partner_id);
-        let worker = if e.partner_id.is_none() {
-            Some(self.actor.worker_id)
-        } else {
-            e.worker_id
-        };
+        let worker = if e.partner_id.is_none() { Some(self.actor.worker_id) } else { e.worker_id };
         let (from, to, mode): (Uuid, Option<Uuid>, String) = self
             .conn
-            .prepare_cached(
-                "SELECT from_partner_id, to_partner_id, mode FROM referral WHERE id = ?1",
-            )?
+            .prepare_cached("SELECT from_partner_id, to_partner_id, mode FROM referral WHERE id = ?1")?
             .query_row([e.referral_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .ok_or_else(|| Error::not_found("referral", e.referral_id))?;
         let mode = ReferralMode::parse("mode", &mode)?;
-        if let Some(id) = e.id {
-            if let Some(existing) = self.event(id)? {
-                let same = existing.referral_id == e.referral_id
-                    && existing.kind == e.kind
-                    && existing.occurred_on == e.occurred_on
-                    && existing.partner_id == partner
-                    && existing.reason == e.reason;
-                return if same {
-                    Ok(Applied::AlreadyPresent)
-                } else {
-                    Err(Error::Conflict(format!(
-                        "event {id} already exists with other content"
-                    )))
-                };
-            }
+        if let Some(id) = e.id
+            && let Some(existing) = self.event(id)?
+        {
+            let same = existing.referral_id == e.referral_id
+                && existing.kind == e.kind
+                && existing.occurred_on == e.occurred_on
+                && existing.partner_id == partner
+                && existing.reason == e.reason;
+            return if same {
+                Ok(Applied::AlreadyPresent)
+            } else {
+                Err(Error::Conflict(format!("event {id} already exists with other content")))
+            };
         }
         // The side that owns the event. For a service outside the network, which does
         // not use Schakel, the sender records the answers on its behalf.
@@ -492,21 +435,14 @@ impl Writer<'_> {
             (Side::Receiver, Some(to)) => to,
         };
         if partner != owner {
-            let side = if e.kind.side() == Side::Sender {
-                "sending"
-            } else {
-                "receiving"
-            };
+            let side = if e.kind.side() == Side::Sender { "sending" } else { "receiving" };
             return Err(Error::validation(
                 "partner",
                 format!("{} is recorded by the {side} partner", e.kind.as_str()),
             ));
         }
         if e.occurred_on > self.today {
-            return Err(Error::validation(
-                "occurred_on",
-                "the date lies in the future",
-            ));
+            return Err(Error::validation("occurred_on", "the date lies in the future"));
         }
         if let Some(reason) = &e.reason {
             self.vocab.check(Vocab::DeclineReason, "reason", reason)?;
@@ -559,17 +495,15 @@ impl Writer<'_> {
     fn event(&self, id: Uuid) -> Result<Option<ReferralEvent>> {
         Ok(self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {EVENT_COLS} FROM referral_event WHERE id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {EVENT_COLS} FROM referral_event WHERE id = ?1"))?
             .query_row([id], event_from_row)
             .optional()?)
     }
 
     fn event_facts(&self, referral_id: Uuid) -> Result<Vec<EventFact>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT kind, occurred_on, recorded_at, reason_code FROM referral_event WHERE referral_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, occurred_on, recorded_at, reason_code FROM referral_event WHERE referral_id = ?1",
+        )?;
         let rows = stmt.query_map([referral_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -599,9 +533,7 @@ const EVENT_COLS: &str =
 fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralEvent> {
     let kind: String = r.get(2)?;
     let on: String = r.get(3)?;
-    let bad = |i| {
-        move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text)
-    };
+    let bad = |i| move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text);
     Ok(ReferralEvent {
         id: r.get(0)?,
         referral_id: r.get(1)?,
@@ -614,19 +546,15 @@ fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralEvent> {
     })
 }
 
-const REFERRAL_COLS: &str =
-    "r.id, r.case_id, c.code, r.from_partner_id, r.to_partner_id, r.outside_service,
+const REFERRAL_COLS: &str = "r.id, r.case_id, c.code, r.from_partner_id, r.to_partner_id, r.outside_service,
     r.life_domain_code, r.mode, r.state, r.consent_on, r.sent_on, r.accepted_on, r.first_contact_on,
     r.ended_on, r.decline_reason_code, r.created_at";
 
 fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
-    let bad = |i| {
-        move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text)
-    };
+    let bad = |i| move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text);
     let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
         let s: Option<String> = r.get(i)?;
-        s.map(|s| dates::from_sql("date", &s).map_err(bad(i)))
-            .transpose()
+        s.map(|s| dates::from_sql("date", &s).map_err(bad(i))).transpose()
     };
     Ok(Referral {
         id: r.get(0)?,
@@ -716,13 +644,8 @@ mod tests {
 
     #[test]
     fn the_happy_path_sets_every_date() {
-        let mut evs = vec![
-            ev(Consent, 2),
-            ev(Sent, 2),
-            ev(Accepted, 4),
-            ev(FirstContact, 9),
-            ev(Completed, 20),
-        ];
+        let mut evs =
+            vec![ev(Consent, 2), ev(Sent, 2), ev(Accepted, 4), ev(FirstContact, 9), ev(Completed, 20)];
         let x = derive(ReferralMode::Cold, &mut evs).unwrap();
         assert_eq!(x.state, Some(ReferralState::Completed));
         assert_eq!(
@@ -745,16 +668,7 @@ mod tests {
             S::Withdrawn,
             S::Expired,
         ];
-        let kinds = [
-            Sent,
-            Accepted,
-            Declined,
-            FirstContact,
-            Completed,
-            NoShow,
-            Withdrawn,
-            Expired,
-        ];
+        let kinds = [Sent, Accepted, Declined, FirstContact, Completed, NoShow, Withdrawn, Expired];
         let legal = [
             (Sent, S::Draft),
             (Accepted, S::Sent),
@@ -769,11 +683,7 @@ mod tests {
         ];
         for k in kinds {
             for s in states {
-                assert_eq!(
-                    k.next_state(s).is_some(),
-                    legal.contains(&(k, s)),
-                    "{k:?} from {s:?}"
-                );
+                assert_eq!(k.next_state(s).is_some(), legal.contains(&(k, s)), "{k:?} from {s:?}");
             }
         }
     }
@@ -784,17 +694,9 @@ mod tests {
         assert!(e.to_string().contains("consent"), "{e}");
         let mut no_reason = ev(Declined, 3);
         no_reason.reason = None;
-        let e = derive(
-            ReferralMode::Cold,
-            &mut [ev(Consent, 1), ev(Sent, 2), no_reason],
-        )
-        .unwrap_err();
+        let e = derive(ReferralMode::Cold, &mut [ev(Consent, 1), ev(Sent, 2), no_reason]).unwrap_err();
         assert!(e.to_string().contains("reason"), "{e}");
-        let x = derive(
-            ReferralMode::Cold,
-            &mut [ev(Consent, 1), ev(Sent, 2), ev(Declined, 3)],
-        )
-        .unwrap();
+        let x = derive(ReferralMode::Cold, &mut [ev(Consent, 1), ev(Sent, 2), ev(Declined, 3)]).unwrap();
         assert_eq!(x.state, Some(ReferralState::Declined));
         assert_eq!(x.decline_reason.as_deref(), Some("capacity"));
         assert_eq!(x.ended_on, Some(d(3)));
@@ -804,26 +706,14 @@ mod tests {
     fn events_are_ordered_by_business_date_not_arrival() {
         // Accepted arrives first but happened after sending: fine.
         let mut evs = vec![ev(Accepted, 5), ev(Consent, 1), ev(Sent, 3)];
-        assert_eq!(
-            derive(ReferralMode::Cold, &mut evs).unwrap().state,
-            Some(ReferralState::Accepted)
-        );
+        assert_eq!(derive(ReferralMode::Cold, &mut evs).unwrap().state, Some(ReferralState::Accepted));
         // Accepted dated before sending: refused.
-        let e = derive(
-            ReferralMode::Cold,
-            &mut [ev(Consent, 1), ev(Sent, 3), ev(Accepted, 2)],
-        )
-        .unwrap_err();
+        let e = derive(ReferralMode::Cold, &mut [ev(Consent, 1), ev(Sent, 3), ev(Accepted, 2)]).unwrap_err();
         assert!(e.to_string().contains("cannot become accepted"), "{e}");
         // Same day: sent, accepted and first contact in one morning.
         let x = derive(
             ReferralMode::Warm,
-            &mut [
-                ev(FirstContact, 4),
-                ev(Accepted, 4),
-                ev(Sent, 4),
-                ev(Consent, 4),
-            ],
+            &mut [ev(FirstContact, 4), ev(Accepted, 4), ev(Sent, 4), ev(Consent, 4)],
         )
         .unwrap();
         assert_eq!(x.state, Some(ReferralState::FirstContact));
@@ -831,29 +721,16 @@ mod tests {
 
     #[test]
     fn warm_steps_only_on_warm_referrals_once_each_after_consent() {
-        let e = derive(
-            ReferralMode::Cold,
-            &mut [ev(Consent, 1), ev(ReceiverContacted, 2)],
-        )
-        .unwrap_err();
+        let e = derive(ReferralMode::Cold, &mut [ev(Consent, 1), ev(ReceiverContacted, 2)]).unwrap_err();
         assert!(e.to_string().contains("warm"), "{e}");
         let e = derive(ReferralMode::Warm, &mut [ev(ReceiverContacted, 2)]).unwrap_err();
         assert!(e.to_string().contains("consent"), "{e}");
-        let e = derive(
-            ReferralMode::Warm,
-            &mut [
-                ev(Consent, 1),
-                ev(AppointmentMade, 2),
-                ev(AppointmentMade, 3),
-            ],
-        )
-        .unwrap_err();
+        let e =
+            derive(ReferralMode::Warm, &mut [ev(Consent, 1), ev(AppointmentMade, 2), ev(AppointmentMade, 3)])
+                .unwrap_err();
         assert!(e.to_string().contains("already"), "{e}");
-        let e = derive(
-            ReferralMode::Warm,
-            &mut [ev(Consent, 1), ev(Sent, 1), ev(FeedbackGiven, 2)],
-        )
-        .unwrap_err();
+        let e =
+            derive(ReferralMode::Warm, &mut [ev(Consent, 1), ev(Sent, 1), ev(FeedbackGiven, 2)]).unwrap_err();
         assert!(e.to_string().contains("feedback"), "{e}");
         let x = derive(
             ReferralMode::Warm,
@@ -875,11 +752,9 @@ mod tests {
     #[test]
     fn terminal_states_accept_nothing_more() {
         for end in [Withdrawn, Expired] {
-            let e = derive(
-                ReferralMode::Cold,
-                &mut [ev(Consent, 1), ev(Sent, 2), ev(end, 3), ev(Accepted, 4)],
-            )
-            .unwrap_err();
+            let e =
+                derive(ReferralMode::Cold, &mut [ev(Consent, 1), ev(Sent, 2), ev(end, 3), ev(Accepted, 4)])
+                    .unwrap_err();
             assert!(matches!(e, Error::Validation { .. }));
         }
     }

@@ -50,9 +50,7 @@ impl RightStep {
         RightStep::ALL
             .into_iter()
             .find(|x| x.as_str() == s.trim())
-            .ok_or_else(|| {
-                Error::validation(field, format!("'{s}' is not a step of a rights check"))
-            })
+            .ok_or_else(|| Error::validation(field, format!("'{s}' is not a step of a rights check")))
     }
 
     /// A right realised: the key output against under-protection.
@@ -133,10 +131,7 @@ impl Writer<'_> {
             .optional()?
             .ok_or_else(|| Error::not_found("rights check", check))?;
         if on < dates::from_sql("step_on", &last)? {
-            return Err(Error::validation(
-                "on",
-                "a step cannot be dated before the previous one",
-            ));
+            return Err(Error::validation("on", "a step cannot be dated before the previous one"));
         }
         if on > self.today {
             return Err(Error::validation("on", "the date lies in the future"));
@@ -157,8 +152,7 @@ impl Writer<'_> {
         barrier: Option<&str>,
     ) -> Result<()> {
         if let Some(r) = reason {
-            self.vocab
-                .check(Vocab::NonTakeUpReason, "non_take_up_reason", r)?;
+            self.vocab.check(Vocab::NonTakeUpReason, "non_take_up_reason", r)?;
         }
         if let Some(b) = barrier {
             self.vocab.check(Vocab::BarrierType, "barrier_type", b)?;
@@ -170,12 +164,7 @@ impl Writer<'_> {
         if n == 0 {
             return Err(Error::not_found("rights check", check));
         }
-        self.log(
-            "rights_check",
-            check,
-            "update",
-            &["non_take_up_reason", "barrier_type"],
-        )
+        self.log("rights_check", check, "update", &["non_take_up_reason", "barrier_type"])
     }
 }
 
@@ -203,14 +192,9 @@ impl Store {
         for row in rows {
             let (id, case_id, right, step, step_on, reason, barrier) = row?;
             let mut history = Vec::new();
-            for h in hist.query_map([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })? {
+            for h in hist.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
                 let (s, on) = h?;
-                history.push((
-                    RightStep::parse("step", &s)?,
-                    dates::from_sql("occurred_on", &on)?,
-                ));
+                history.push((RightStep::parse("step", &s)?, dates::from_sql("occurred_on", &on)?));
             }
             out.push(RightsCheck {
                 id,

@@ -32,16 +32,10 @@ impl Writer<'_> {
         self.vocab.check(Vocab::SignalTheme, "theme", &s.theme)?;
         let text = s.text.trim();
         if text.is_empty() {
-            return Err(Error::validation(
-                "text",
-                "describe the barrier in a few words",
-            ));
+            return Err(Error::validation("text", "describe the barrier in a few words"));
         }
         if text.chars().count() > MAX_SIGNAL_CHARS {
-            return Err(Error::validation(
-                "text",
-                format!("at most {MAX_SIGNAL_CHARS} characters"),
-            ));
+            return Err(Error::validation("text", format!("at most {MAX_SIGNAL_CHARS} characters")));
         }
         crate::privacy::check_free_text("text", text)?;
         let owner = crate::cases::case_owner(self.conn, s.case_id)?;

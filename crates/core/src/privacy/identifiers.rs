@@ -84,8 +84,7 @@ static PHONES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// Country code, check digits and up to 30 BBAN characters, optionally in space-separated
 /// groups. Greedy: [`iban_at`] then looks for the right end inside the match.
-static IBAN_RAW: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"^[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}"));
+static IBAN_RAW: LazyLock<Regex> = LazyLock::new(|| compile(r"^[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}"));
 
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| compile(r"[A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}\b"));
@@ -127,11 +126,7 @@ pub fn find_identifiers(text: &str) -> Vec<Finding> {
         }
         prev = Some(c);
     }
-    raw.extend(
-        EMAIL
-            .find_iter(text)
-            .map(|m| (m.start(), m.end(), IdentifierKind::Email)),
-    );
+    raw.extend(EMAIL.find_iter(text).map(|m| (m.start(), m.end(), IdentifierKind::Email)));
 
     raw.sort_by_key(|&(s, e, k)| (k.rank(), s, Reverse(e - s)));
     let mut kept: Vec<(usize, usize, IdentifierKind)> = Vec::new();
@@ -142,13 +137,7 @@ pub fn find_identifiers(text: &str) -> Vec<Finding> {
     }
     kept.sort_by_key(|&(s, _, _)| s);
     let to_char = |b: usize| text[..b].chars().count();
-    kept.into_iter()
-        .map(|(s, e, kind)| Finding {
-            kind,
-            start: to_char(s),
-            end: to_char(e),
-        })
-        .collect()
+    kept.into_iter().map(|(s, e, kind)| Finding { kind, start: to_char(s), end: to_char(e) }).collect()
 }
 
 /// Human description, e.g. "phone number at characters 12–24" (1-based, inclusive),
@@ -156,14 +145,7 @@ pub fn find_identifiers(text: &str) -> Vec<Finding> {
 pub fn describe(findings: &[Finding]) -> String {
     findings
         .iter()
-        .map(|f| {
-            format!(
-                "{} at characters {}–{}",
-                f.kind.label_en(),
-                f.start + 1,
-                f.end
-            )
-        })
+        .map(|f| format!("{} at characters {}–{}", f.kind.label_en(), f.start + 1, f.end))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -202,9 +184,7 @@ fn national_at(rest: &str) -> Option<(usize, IdentifierKind)> {
     let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
     let month: u32 = group(2).parse().ok()?;
     let day: u32 = group(3).parse().ok()?;
-    let first9: u64 = format!("{}{}{}{}", group(1), group(2), group(3), group(4))
-        .parse()
-        .ok()?;
+    let first9: u64 = format!("{}{}{}{}", group(1), group(2), group(3), group(4)).parse().ok()?;
     let check: u64 = group(5).parse().ok()?;
     let passes = |n: u64| 97 - n % 97 == check;
     if day > 31 || !(passes(first9) || passes(2_000_000_000 + first9)) {
@@ -234,10 +214,7 @@ fn phone_at(rest: &str) -> Option<usize> {
 /// "+12.500.000": only dots as separators, every group after the first exactly 3 digits.
 fn looks_like_amount(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
-    parts.len() > 1
-        && parts[1..]
-            .iter()
-            .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() > 1 && parts[1..].iter().all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn iban_length(country: &str) -> Option<usize> {
@@ -300,63 +277,32 @@ mod tests {
 
     fn one(text: &str) -> Finding {
         let found = find_identifiers(text);
-        assert_eq!(
-            found.len(),
-            1,
-            "expected exactly one finding in {text:?}: {found:?}"
-        );
+        assert_eq!(found.len(), 1, "expected exactly one finding in {text:?}: {found:?}");
         found[0].clone()
     }
 
     #[test]
     fn national_numbers_with_valid_checksum() {
-        for nr in [
-            "93051822361",
-            "00012556777",
-            "17073003384",
-            "93.05.18-223.61",
-            "930518 223 61",
-        ] {
-            assert_eq!(
-                kinds(&format!("INSZ {nr} bekend")),
-                vec![NationalNumber],
-                "{nr}"
-            );
+        for nr in ["93051822361", "00012556777", "17073003384", "93.05.18-223.61", "930518 223 61"] {
+            assert_eq!(kinds(&format!("INSZ {nr} bekend")), vec![NationalNumber], "{nr}");
         }
         assert_eq!(
             one("rijksregisternr. 93.05.18-223.61."),
-            Finding {
-                kind: NationalNumber,
-                start: 17,
-                end: 32
-            }
+            Finding { kind: NationalNumber, start: 17, end: 32 }
         );
     }
 
     #[test]
     fn bis_number() {
-        assert_eq!(
-            one("BIS 98472899765"),
-            Finding {
-                kind: BisNumber,
-                start: 4,
-                end: 15
-            }
-        );
+        assert_eq!(one("BIS 98472899765"), Finding { kind: BisNumber, start: 4, end: 15 });
     }
 
     #[test]
     fn national_number_rejections() {
         assert!(kinds("93051822362").is_empty(), "bad checksum");
         assert!(kinds("nummer 123456789012").is_empty(), "12 digits");
-        assert!(
-            kinds("930518223610").is_empty(),
-            "valid 11 digits inside a 12-digit run"
-        );
-        assert!(
-            kinds("193051822361").is_empty(),
-            "valid 11 digits inside a 12-digit run"
-        );
+        assert!(kinds("930518223610").is_empty(), "valid 11 digits inside a 12-digit run");
+        assert!(kinds("193051822361").is_empty(), "valid 11 digits inside a 12-digit run");
     }
 
     #[test]
@@ -370,34 +316,15 @@ mod tests {
 
     #[test]
     fn ibans() {
-        for iban in [
-            "BE32123456789002",
-            "BE48320070184927",
-            "BE32 1234 5678 9002",
-            "be32 1234 5678 9002",
-        ] {
-            assert_eq!(
-                kinds(&format!("rekening {iban} voor huur")),
-                vec![Iban],
-                "{iban}"
-            );
+        for iban in ["BE32123456789002", "BE48320070184927", "BE32 1234 5678 9002", "be32 1234 5678 9002"] {
+            assert_eq!(kinds(&format!("rekening {iban} voor huur")), vec![Iban], "{iban}");
         }
-        assert_eq!(
-            one("IBAN BE32 1234 5678 9002 voor"),
-            Finding {
-                kind: Iban,
-                start: 5,
-                end: 24
-            }
-        );
+        assert_eq!(one("IBAN BE32 1234 5678 9002 voor"), Finding { kind: Iban, start: 5, end: 24 });
         assert_eq!(kinds("NL91ABNA0417164300"), vec![Iban]);
         assert_eq!(kinds("FR1420041010050500013M02606"), vec![Iban]);
         assert_eq!(kinds("FR14 2004 1010 0505 0001 3M02 606 en"), vec![Iban]);
         assert!(kinds("BE32123456789003").is_empty(), "bad checksum");
-        assert!(
-            kinds("BE32 1234 5678 9003").is_empty(),
-            "bad checksum, no phone either"
-        );
+        assert!(kinds("BE32 1234 5678 9003").is_empty(), "bad checksum, no phone either");
     }
 
     #[test]
@@ -419,11 +346,7 @@ mod tests {
         ] {
             let text = format!("bel {p}, ok");
             let f = one(&text);
-            assert_eq!(
-                (f.kind, f.start, f.end),
-                (Phone, 4, 4 + p.chars().count()),
-                "{p}"
-            );
+            assert_eq!((f.kind, f.start, f.end), (Phone, 4, 4 + p.chars().count()), "{p}");
         }
     }
 
@@ -448,11 +371,7 @@ mod tests {
             "3 + 4 = 7",
             "KBO 0456.789.123",
         ] {
-            assert!(
-                kinds(text).is_empty(),
-                "false alarm in {text:?}: {:?}",
-                find_identifiers(text)
-            );
+            assert!(kinds(text).is_empty(), "false alarm in {text:?}: {:?}", find_identifiers(text));
         }
     }
 
@@ -465,22 +384,14 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            one("mail jan.peeters@telenet.be."),
-            Finding {
-                kind: Email,
-                start: 5,
-                end: 27
-            }
-        );
+        assert_eq!(one("mail jan.peeters@telenet.be."), Finding { kind: Email, start: 5, end: 27 });
         assert_eq!(kinds("X_Y+Z@Mail.Example.ORG"), vec![Email]);
         assert!(kinds("jan@localhost").is_empty());
     }
 
     #[test]
     fn overlaps_resolved_and_sorted() {
-        let text =
-            "Tel 0475/12.34.56, INSZ 93051822361, mail x_y+z@mail.example.org, BE48320070184927";
+        let text = "Tel 0475/12.34.56, INSZ 93051822361, mail x_y+z@mail.example.org, BE48320070184927";
         assert_eq!(kinds(text), vec![Phone, NationalNumber, Email, Iban]);
         // "030123456" alone would be a landline; as part of a national number it is not.
         assert_eq!(kinds("030123456"), vec![Phone]);
@@ -492,10 +403,7 @@ mod tests {
     #[test]
     fn describe_positions_are_one_based_inclusive() {
         let found = find_identifiers("Bel 0475 12 34 56 of mail a@b.be");
-        assert_eq!(
-            describe(&found),
-            "phone number at characters 5–17; e-mail address at characters 27–32"
-        );
+        assert_eq!(describe(&found), "phone number at characters 5–17; e-mail address at characters 27–32");
         assert_eq!(describe(&[]), "");
         assert!(!describe(&find_identifiers("INSZ 93051822361")).contains("93051822361"));
     }

@@ -69,13 +69,10 @@ mod tests {
     #[test]
     fn a_newer_store_is_refused_and_left_alone() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", latest_version() + 1)
-            .unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1).unwrap();
         let err = migrate(&mut conn).unwrap_err();
         assert!(matches!(err, Error::NewerVersion { .. }), "{err}");
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .unwrap();
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0);
     }
 

@@ -45,11 +45,7 @@ impl StorePaths {
             s.push(suffix);
             PathBuf::from(s)
         };
-        StorePaths {
-            db: db.to_path_buf(),
-            keys: keys::keyfile_path(db),
-            lock: with(".lock"),
-        }
+        StorePaths { db: db.to_path_buf(), keys: keys::keyfile_path(db), lock: with(".lock") }
     }
 
     /// The database and its WAL and shared-memory files.
@@ -87,17 +83,11 @@ pub struct Store {
 /// Minimum passphrase quality: at least 10 characters and a zxcvbn score of 3 of 4.
 pub fn check_passphrase_strength(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < 10 {
-        return Err(Error::validation(
-            "passphrase",
-            "use at least 10 characters",
-        ));
+        return Err(Error::validation("passphrase", "use at least 10 characters"));
     }
     let score = zxcvbn::zxcvbn(passphrase, &[]).score();
     if (score as u8) < 3 {
-        return Err(Error::validation(
-            "passphrase",
-            "too easy to guess: use several unrelated words",
-        ));
+        return Err(Error::validation("passphrase", "too easy to guess: use several unrelated words"));
     }
     Ok(())
 }
@@ -131,10 +121,7 @@ impl Store {
             let store_id = crate::ids::new_id();
             let partner_id = crate::ids::new_id();
             let worker_id = crate::ids::new_id();
-            let actor = Actor {
-                partner_id,
-                worker_id,
-            };
+            let actor = Actor { partner_id, worker_id };
             let now = dates::now_ms();
             {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -165,41 +152,19 @@ impl Store {
                     "create",
                     &["kind", "name", "municipality"],
                 )?;
-                changelog::record(
-                    &tx,
-                    &actor,
-                    now,
-                    "worker",
-                    worker_id,
-                    "create",
-                    &["display_name"],
-                )?;
+                changelog::record(&tx, &actor, now, "worker", worker_id, "create", &["display_name"])?;
                 tx.commit()?;
             }
-            let (keyfile, recovery) = KeyFile::create(
-                store_id,
-                worker_id,
-                passphrase,
-                &data_key,
-                keys::DEFAULT_KDF,
-            )?;
+            let (keyfile, recovery) =
+                KeyFile::create(store_id, worker_id, passphrase, &data_key, keys::DEFAULT_KDF)?;
             keyfile.write(&paths.keys)?;
             let vocab = Vocabularies::load(&conn)?;
             Ok((conn, actor, vocab, recovery))
         })();
         match result {
-            Ok((conn, actor, vocab, recovery)) => Ok((
-                Store {
-                    conn,
-                    paths,
-                    actor,
-                    vocab,
-                    data_key,
-                    _lock: lock,
-                    today: None,
-                },
-                recovery,
-            )),
+            Ok((conn, actor, vocab, recovery)) => {
+                Ok((Store { conn, paths, actor, vocab, data_key, _lock: lock, today: None }, recovery))
+            }
             Err(e) => {
                 for f in paths.database_files().iter().chain([&paths.keys]) {
                     let _ = fs::remove_file(f);
@@ -232,26 +197,16 @@ impl Store {
         migrate::check_not_newer(&conn)?;
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
-        let worker_id =
-            worker.ok_or_else(|| Error::StoreCorrupt("key slot names no worker".into()))?;
+        let worker_id = worker.ok_or_else(|| Error::StoreCorrupt("key slot names no worker".into()))?;
         let partner_id: Uuid = conn
-            .query_row(
-                "SELECT owner_partner_id FROM worker WHERE id = ?1",
-                [worker_id],
-                |r| r.get(0),
-            )
+            .query_row("SELECT owner_partner_id FROM worker WHERE id = ?1", [worker_id], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| {
-                Error::StoreCorrupt("the key slot's worker is not in the store".into())
-            })?;
+            .ok_or_else(|| Error::StoreCorrupt("the key slot's worker is not in the store".into()))?;
         let vocab = Vocabularies::load(&conn)?;
         Ok(Store {
             conn,
             paths,
-            actor: Actor {
-                partner_id,
-                worker_id,
-            },
+            actor: Actor { partner_id, worker_id },
             vocab,
             data_key,
             _lock: lock,
@@ -299,16 +254,8 @@ impl Store {
     /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none of it.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let today = self.today();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Writer {
-            conn: &tx,
-            actor: self.actor,
-            vocab: &self.vocab,
-            now: dates::now_ms(),
-            today,
-        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Writer { conn: &tx, actor: self.actor, vocab: &self.vocab, now: dates::now_ms(), today };
         let out = f(&mut w)?;
         tx.commit()?;
         Ok(out)
@@ -316,8 +263,7 @@ impl Store {
 
     /// Writes every WAL frame back into the database file.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
@@ -325,25 +271,40 @@ impl Store {
     pub fn check(&self) -> Result<CheckReport> {
         let cipher_version = cipher_version(&self.conn)?;
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for r in rows {
-            problems.push(format!("cipher: {}", r?));
-        }
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for r in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let r = r?;
-            if r != "ok" {
-                problems.push(format!("structure: {r}"));
+        // Each check lists what it finds; a check that cannot even finish (a page that
+        // fails its HMAC stops SQLite's walk) is itself a problem, not a crash.
+        let mut run = |label: &str, sql: &str, ok_row: Option<&str>| {
+            let rows: rusqlite::Result<Vec<String>> = self.conn.prepare(sql).and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
+                    .map(|v| {
+                        v.map(|v| match v {
+                            rusqlite::types::Value::Text(t) => t,
+                            other => format!("{other:?}"),
+                        })
+                    })
+                    .collect()
+            });
+            match rows {
+                Ok(rows) => problems.extend(
+                    rows.into_iter().filter(|r| Some(r.as_str()) != ok_row).map(|r| format!("{label}: {r}")),
+                ),
+                Err(e) => problems.push(format!("{label}: {e}")),
             }
-        }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for r in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            problems.push(format!("foreign key: table {}", r?));
-        }
+        };
+        run("cipher", "PRAGMA cipher_integrity_check", None);
+        run("structure", "PRAGMA integrity_check", Some("ok"));
+        run("foreign key", "PRAGMA foreign_key_check", None);
         let schema_version = migrate::user_version(&self.conn)?;
         let page_count: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-        let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        // SQLCipher answers `page_size` as text in a `cipher_page_size` column.
+        let page_size: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get::<_, rusqlite::types::Value>(0))
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i,
+                rusqlite::types::Value::Text(t) => t.parse().unwrap_or(0),
+                _ => 0,
+            })?;
         Ok(CheckReport {
             cipher_version,
             schema_version,
@@ -355,11 +316,9 @@ impl Store {
 
     /// Id of the partner this store belongs to.
     pub fn self_partner_id(&self) -> Result<Uuid> {
-        let s: String = self.conn.query_row(
-            "SELECT value FROM store_meta WHERE key = 'self_partner_id'",
-            [],
-            |r| r.get(0),
-        )?;
+        let s: String =
+            self.conn
+                .query_row("SELECT value FROM store_meta WHERE key = 'self_partner_id'", [], |r| r.get(0))?;
         crate::ids::parse_id("self_partner_id", &s)
             .map_err(|_| Error::StoreCorrupt("store_meta.self_partner_id".into()))
     }
@@ -409,11 +368,7 @@ impl Writer<'_> {
 }
 
 fn lock(paths: &StorePaths) -> Result<File> {
-    let f = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&paths.lock)?;
+    let f = OpenOptions::new().create(true).truncate(false).write(true).open(&paths.lock)?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(fs::TryLockError::WouldBlock) => Err(Error::StoreLocked),
@@ -422,14 +377,10 @@ fn lock(paths: &StorePaths) -> Result<File> {
 }
 
 fn cipher_version(conn: &Connection) -> Result<String> {
-    let v: Option<String> = conn
-        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-        .optional()?;
+    let v: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).optional()?;
     match v {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Error::CipherMissing(
-            "SQLCipher is not linked; refusing to store data unencrypted".into(),
-        )),
+        _ => Err(Error::CipherMissing("SQLCipher is not linked; refusing to store data unencrypted".into())),
     }
 }
 
@@ -441,17 +392,18 @@ fn connect(db: &Path, key: &DataKey, create: bool) -> Result<Connection> {
     }
     let conn = Connection::open_with_flags(db, flags)?;
     cipher_version(&conn)?;
+    // SQLCipher logs decryption failures to standard error by default; `check` reports
+    // them instead, and nothing reaches a log behind the user's back.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
     conn.pragma_update(None, "key", &*key.pragma_value())?;
     // Temp tables and sort spills stay in memory, never in plaintext temp files.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(conn),
         Err(e) => match Error::from(e) {
-            Error::StoreCorrupt(_) | Error::Database(_) => Err(Error::StoreCorrupt(
-                "the database cannot be decrypted with its own key".into(),
-            )),
+            Error::StoreCorrupt(_) | Error::Database(_) => {
+                Err(Error::StoreCorrupt("the database cannot be decrypted with its own key".into()))
+            }
             other => Err(other),
         },
     }

@@ -1,0 +1,287 @@
+//! The command-line contract. Keep it stable: scripts and acceptance checks use it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schakel",
+    version,
+    about = "Schakel: case coordination for Integrated Broad Reception (GBO)"
+)]
+#[command(after_help = "The passphrase is read from SCHAKEL_PASSPHRASE or asked for.\n\
+Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 no store, 5 store locked,\n\
+6 store damaged, 7 store from a newer version, 8 invalid input, 9 not found, 10 conflict,\n\
+11 import refused, 12 store already exists, 13 encryption unavailable.")]
+pub struct Cli {
+    /// The store (database file). Default: schakel.db in the user's data directory.
+    #[arg(long, global = true, env = "SCHAKEL_STORE")]
+    pub store: Option<PathBuf>,
+    /// Machine-readable JSON on standard output (errors as JSON on standard error).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new encrypted store and print its recovery key (once).
+    Init(InitArgs),
+    /// Fill the store with realistic synthetic network data (deterministic for a seed).
+    Demo(DemoArgs),
+    /// Import a registration sheet (.csv) or a record file (.jsonl); all or nothing.
+    Import { file: PathBuf },
+    /// Check encryption, structure and references of the store.
+    Check,
+    /// What needs attention today: follow-ups due, referrals waiting.
+    Today {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Cases: list, show, open, close, notes.
+    #[command(subcommand)]
+    Cases(CasesCmd),
+    /// Referrals: create one, record a transition or warm step.
+    #[command(subcommand)]
+    Referrals(ReferralsCmd),
+    /// Follow-ups: due, add, done, reschedule.
+    #[command(subcommand, name = "followups")]
+    FollowUps(FollowUpsCmd),
+    /// Partner organisations.
+    #[command(subcommand)]
+    Partners(PartnersCmd),
+    /// Projects (tags with start and end dates).
+    #[command(subcommand)]
+    Projects(ProjectsCmd),
+    /// Reference lists (codes and names); without a name, the list of lists.
+    Vocab { name: Option<String> },
+    /// Change your passphrase (new one from SCHAKEL_NEW_PASSPHRASE or asked for).
+    Passphrase,
+    /// Build (once, cached) a large demo store and time the hot queries.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Ocmw,
+    Caw,
+    Dmw,
+    Other,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(long, value_enum)]
+    pub partner_kind: KindArg,
+    #[arg(long)]
+    pub partner_name: String,
+    /// NIS code of the partner's municipality (see `schakel vocab municipality`).
+    #[arg(long)]
+    pub municipality: Option<String>,
+    /// Your name as a worker (not a client's: clients have no names here).
+    #[arg(long)]
+    pub worker: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 2000)]
+    pub cases: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Last day of simulated activity (default: today).
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[arg(long, default_value_t = 100_000)]
+    pub cases: u32,
+    /// Repetitions per query.
+    #[arg(long, default_value_t = 50)]
+    pub runs: u32,
+    /// Write the figures as JSON to this file too.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CasesCmd {
+    /// A page of cases, filtered and sorted.
+    List(ListArgs),
+    /// One case with its referrals, rights checks, follow-ups, signals and timeline.
+    Show { code: String },
+    /// Open a case (walk-in intake).
+    Open(OpenArgs),
+    /// Close a case.
+    Close {
+        code: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Add a note (checked for identifiers before it is stored).
+    Note { code: String, text: String },
+    /// Add a rights check from the taxonomy.
+    Right {
+        code: String,
+        /// Right code (see `schakel vocab right_kind`).
+        right: String,
+        #[arg(long)]
+        step: Option<String>,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Tag the case as an example of a structural barrier.
+    Signal {
+        code: String,
+        #[arg(long)]
+        theme: String,
+        text: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Start of a case code.
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub municipality: Option<String>,
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Partner id or name.
+    #[arg(long)]
+    pub partner: Option<String>,
+    #[arg(long)]
+    pub entry_route: Option<String>,
+    /// opened-desc (default), opened-asc, code, municipality.
+    #[arg(long, default_value = "opened-desc")]
+    pub sort: String,
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    #[arg(long)]
+    pub entry_route: String,
+    #[arg(long)]
+    pub municipality: String,
+    #[arg(long)]
+    pub age_band: String,
+    #[arg(long)]
+    pub household: String,
+    /// Life domain; repeat for several.
+    #[arg(long = "domain")]
+    pub domains: Vec<String>,
+    #[arg(long)]
+    pub project: Option<String>,
+    #[arg(long)]
+    pub opened_on: Option<String>,
+    #[arg(long)]
+    pub gender: Option<String>,
+    #[arg(long)]
+    pub language: Option<String>,
+    #[arg(long)]
+    pub interpreter: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralsCmd {
+    /// Create a referral (draft) for a case.
+    Add {
+        code: String,
+        /// Receiving partner (id or name)…
+        #[arg(long, conflicts_with = "outside")]
+        to: Option<String>,
+        /// …or a service outside the network.
+        #[arg(long)]
+        outside: Option<String>,
+        #[arg(long)]
+        domain: String,
+        #[arg(long, default_value = "warm")]
+        mode: String,
+    },
+    /// Record a transition or warm step: consent, sent, accepted, declined, first_contact,
+    /// completed, no_show, withdrawn, expired, receiver_contacted, appointment_made,
+    /// accompanied, feedback_given.
+    Event {
+        referral: String,
+        kind: String,
+        #[arg(long)]
+        on: Option<String>,
+        /// Decline reason code.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// A referral with its events.
+    Show { referral: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowUpsCmd {
+    /// Open follow-ups due on or before a date (default today).
+    Due {
+        #[arg(long)]
+        until: Option<String>,
+        /// Only mine.
+        #[arg(long)]
+        mine: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    Add {
+        code: String,
+        #[arg(long)]
+        due: String,
+        #[arg(long)]
+        purpose: String,
+        #[arg(long)]
+        text: Option<String>,
+    },
+    Done {
+        id: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    Reschedule {
+        id: String,
+        #[arg(long)]
+        due: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnersCmd {
+    List,
+    Add {
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCmd {
+    List,
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: Option<String>,
+    },
+}

@@ -1,0 +1,29 @@
+//! One module per group of subcommands.
+
+pub mod cases;
+pub mod reference;
+pub mod store;
+pub mod work;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use schakel_core::Store;
+
+use crate::exit::CliResult;
+
+pub fn open(path: &Path) -> CliResult<Store> {
+    let pass = crate::secret::passphrase()?;
+    Ok(Store::open(path, &pass)?)
+}
+
+pub fn date_arg(field: &str, s: Option<&str>, default: NaiveDate) -> CliResult<NaiveDate> {
+    match s {
+        None => Ok(default),
+        Some(s) => Ok(schakel_core::dates::parse_date(field, s)?),
+    }
+}
+
+pub fn uuid_arg(field: &str, s: &str) -> CliResult<uuid::Uuid> {
+    Ok(schakel_core::ids::parse_id(field, s)?)
+}

@@ -1,0 +1,53 @@
+//! `schakel`: the command line over `schakel-core`.
+
+mod args;
+mod bench;
+mod cmd;
+mod exit;
+mod out;
+mod secret;
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::exit::{CliError, CliResult};
+
+fn main() {
+    let cli = Cli::parse();
+    let json = cli.json;
+    if let Err(e) = run(cli) {
+        exit::report(&e, json);
+        std::process::exit(exit::code(&e));
+    }
+}
+
+fn default_store() -> CliResult<PathBuf> {
+    directories::ProjectDirs::from("be", "Schakel", "Schakel")
+        .map(|d| d.data_dir().join("schakel.db"))
+        .ok_or_else(|| CliError::Input("no home directory: pass --store".into()))
+}
+
+fn run(cli: Cli) -> CliResult {
+    let path = match cli.store {
+        Some(p) => p,
+        None => default_store()?,
+    };
+    let o = out::Out { json: cli.json };
+    match cli.command {
+        Command::Init(a) => cmd::store::init(&path, &a, o),
+        Command::Demo(a) => cmd::store::demo(&path, &a, o),
+        Command::Import { file } => cmd::store::import(&path, &file, o),
+        Command::Check => cmd::store::check(&path, o),
+        Command::Passphrase => cmd::store::passphrase(&path, o),
+        Command::Today { limit } => cmd::work::today(&path, limit, o),
+        Command::Cases(c) => cmd::cases::run(&path, c, o),
+        Command::Referrals(c) => cmd::work::referrals(&path, c, o),
+        Command::FollowUps(c) => cmd::work::follow_ups(&path, c, o),
+        Command::Partners(c) => cmd::reference::partners(&path, c, o),
+        Command::Projects(c) => cmd::reference::projects(&path, c, o),
+        Command::Vocab { name } => cmd::reference::vocab(&path, name.as_deref(), o),
+        Command::Bench(a) => bench::run(&path, &a, o),
+    }
+}

@@ -1,0 +1,119 @@
+//! Everything about one case in one call, with a timeline of what happened.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::cases::{Case, Note};
+use crate::error::Result;
+use crate::follow_ups::FollowUp;
+use crate::referrals::{Referral, ReferralEvent};
+use crate::rights::RightsCheck;
+use crate::signals::Signal;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralWithEvents {
+    #[serde(flatten)]
+    pub referral: Referral,
+    pub events: Vec<ReferralEvent>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    CaseOpened,
+    CaseClosed,
+    Note,
+    ReferralCreated,
+    ReferralEvent,
+    RightStep,
+    FollowUpDue,
+    FollowUpDone,
+    Signal,
+}
+
+/// One line of the timeline. `code` is the event kind, step or purpose (translated by
+/// the UI); `subject` the record it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub on: NaiveDate,
+    pub kind: TimelineKind,
+    pub code: Option<String>,
+    pub subject: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub notes: Vec<Note>,
+    pub referrals: Vec<ReferralWithEvents>,
+    pub rights: Vec<RightsCheck>,
+    pub follow_ups: Vec<FollowUp>,
+    pub signals: Vec<Signal>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+fn day_of(ms: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.with_timezone(&chrono::Local).date_naive())
+        .unwrap_or_default()
+}
+
+impl Store {
+    pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
+        let case = self.case(case_id)?;
+        let notes = self.notes(case_id)?;
+        let mut referrals = Vec::new();
+        for r in self.referrals_of_case(case_id)? {
+            let events = self.referral_events(r.id)?;
+            referrals.push(ReferralWithEvents { referral: r, events });
+        }
+        let rights = self.rights_checks(case_id)?;
+        let follow_ups = self.follow_ups_of_case(case_id)?;
+        let signals = self.signals_of_case(case_id)?;
+
+        let entry = |on, kind, code: Option<&str>, subject| TimelineEntry {
+            on,
+            kind,
+            code: code.map(str::to_owned),
+            subject,
+        };
+        let s = &case.summary;
+        let mut t = vec![entry(s.opened_on, TimelineKind::CaseOpened, Some(&s.entry_route), s.id)];
+        if let Some(c) = s.closed_on {
+            t.push(entry(c, TimelineKind::CaseClosed, None, s.id));
+        }
+        t.extend(notes.iter().map(|n| entry(day_of(n.created_at), TimelineKind::Note, None, n.id)));
+        for r in &referrals {
+            t.push(entry(
+                day_of(r.referral.created_at),
+                TimelineKind::ReferralCreated,
+                Some(&r.referral.life_domain),
+                r.referral.id,
+            ));
+            t.extend(r.events.iter().map(|e| {
+                entry(e.occurred_on, TimelineKind::ReferralEvent, Some(e.kind.as_str()), r.referral.id)
+            }));
+        }
+        for rc in &rights {
+            t.extend(
+                rc.history
+                    .iter()
+                    .map(|(step, on)| entry(*on, TimelineKind::RightStep, Some(step.as_str()), rc.id)),
+            );
+        }
+        for f in &follow_ups {
+            match f.done_on {
+                Some(done) => t.push(entry(done, TimelineKind::FollowUpDone, Some(&f.purpose), f.id)),
+                None => t.push(entry(f.due_on, TimelineKind::FollowUpDue, Some(&f.purpose), f.id)),
+            }
+        }
+        t.extend(
+            signals.iter().map(|g| entry(day_of(g.created_at), TimelineKind::Signal, Some(&g.theme), g.id)),
+        );
+        t.sort_by_key(|e| std::cmp::Reverse(e.on));
+        Ok(CaseDetail { case, notes, referrals, rights, follow_ups, signals, timeline: t })
+    }
+}

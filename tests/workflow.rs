@@ -1,0 +1,118 @@
+//! A caseworker's day through the CLI: intake, referral with its states, follow-ups,
+//! today view; and deterministic demo data.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use schakel_tests::{TestStore, assert_exit, assert_ok};
+
+#[test]
+fn intake_referral_and_follow_up_through_the_cli() {
+    let t = TestStore::init();
+    let code =
+        t.open_case(&["--domain", "housing", "--domain", "debts", "--gender", "f", "--language", "fr"]);
+    let listed = t.json(&["cases", "list", "--search", &code[..4].to_lowercase()]);
+    assert!(listed["rows"].as_array().unwrap().iter().any(|r| r["code"] == code.as_str()), "{listed}");
+
+    // A warm referral to a service outside the network: the sender records both sides.
+    let r = t.json(&[
+        "referrals",
+        "add",
+        &code,
+        "--outside",
+        "Huurdersbond Brussel",
+        "--domain",
+        "housing",
+        "--mode",
+        "warm",
+    ]);
+    let rid = r["id"].as_str().unwrap().to_owned();
+    let err = assert_exit(&t.run(&["referrals", "event", &rid, "sent"]), 8);
+    assert!(err.contains("consent"), "{err}");
+    for (kind, on) in [
+        ("consent", "02/03/2026"),
+        ("receiver_contacted", "02/03/2026"),
+        ("sent", "03/03/2026"),
+        ("accepted", "05/03/2026"),
+        ("first_contact", "10/03/2026"),
+    ] {
+        let v = t.json(&["referrals", "event", &rid, kind, "--on", on]);
+        assert!(v["state"].is_string(), "{v}");
+    }
+    let shown = t.json(&["referrals", "show", &rid]);
+    assert_eq!(shown["referral"]["state"], "first_contact");
+    assert_eq!(shown["referral"]["sent_on"], "2026-03-03");
+    assert_eq!(shown["referral"]["first_contact_on"], "2026-03-10");
+    assert_eq!(shown["events"].as_array().unwrap().len(), 5);
+    // Declining needs a reason; illegal transitions are refused.
+    assert_exit(&t.run(&["referrals", "event", &rid, "declined"]), 8);
+    assert_exit(&t.run(&["referrals", "event", &rid, "expired"]), 8);
+
+    // A referral to a partner in the network: answers belong to the receiver.
+    assert_ok(&t.run(&["partners", "add", "--kind", "caw", "--name", "CAW Brussel"]));
+    let r2 =
+        t.json(&["referrals", "add", &code, "--to", "caw brussel", "--domain", "debts", "--mode", "cold"]);
+    let r2 = r2["id"].as_str().unwrap().to_owned();
+    assert_ok(&t.run(&["referrals", "event", &r2, "consent"]));
+    assert_ok(&t.run(&["referrals", "event", &r2, "sent"]));
+    let err = assert_exit(&t.run(&["referrals", "event", &r2, "accepted"]), 8);
+    assert!(err.contains("receiving partner"), "{err}");
+    let err = assert_exit(&t.run(&["referrals", "event", &r2, "appointment_made"]), 8);
+    assert!(err.contains("warm"), "{err}");
+    assert_ok(&t.run(&["referrals", "event", &r2, "withdrawn"]));
+
+    // Follow-ups: due today shows up in `today`, done removes it.
+    let today = chrono::Local::now().date_naive().format("%d/%m/%Y").to_string();
+    let f = t.json(&["followups", "add", &code, "--due", &today, "--purpose", "check_referral"]);
+    let fid = f["id"].as_str().unwrap().to_owned();
+    let day = t.json(&["today"]);
+    assert!(day["follow_ups_due"].as_array().unwrap().iter().any(|x| x["id"] == fid.as_str()), "{day}");
+    assert!(day["sent_waiting"].as_array().unwrap().is_empty(), "{day}");
+    assert_ok(&t.run(&["followups", "done", &fid]));
+    let due = t.json(&["followups", "due"]);
+    assert!(due.as_array().unwrap().is_empty(), "{due}");
+
+    // Rights check and signal; the detail has them all, with a timeline.
+    assert_ok(&t.run(&["cases", "right", &code, "increased_reimbursement", "--step", "possibly_entitled"]));
+    assert_ok(&t.run(&[
+        "cases",
+        "signal",
+        &code,
+        "--theme",
+        "digital_only",
+        "Aanvraag enkel online mogelijk.",
+    ]));
+    assert_ok(&t.run(&["cases", "note", &code, "Eerste gesprek, samen overzicht gemaakt."]));
+    let d = t.json(&["cases", "show", &code]);
+    assert_eq!(d["referrals"].as_array().unwrap().len(), 2);
+    assert_eq!(d["rights"][0]["step"], "possibly_entitled");
+    assert_eq!(d["signals"].as_array().unwrap().len(), 1);
+    assert_eq!(d["notes"].as_array().unwrap().len(), 1);
+    let kinds: Vec<&str> =
+        d["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for k in ["case_opened", "referral_event", "right_step", "follow_up_done", "signal", "note"] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+
+    assert_ok(&t.run(&["cases", "close", &code]));
+    let closed = t.json(&["cases", "list", "--status", "closed"]);
+    assert_eq!(closed["total"], 1);
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed() {
+    let list = |seed: &str| {
+        let t = TestStore::init();
+        let s = t.json(&["demo", "--cases", "150", "--seed", seed, "--until", "30/06/2026"]);
+        assert_eq!(s["cases"], 150);
+        assert!(s["referrals"].as_u64().unwrap() >= 200, "{s}");
+        let mut rows = t.json(&["cases", "list", "--sort", "code", "--limit", "500"])["rows"].clone();
+        // The store's own partner gets a fresh id at `init`; everything else is the seed's.
+        for r in rows.as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("owner_partner_id");
+        }
+        rows
+    };
+    let a = list("7");
+    assert_eq!(a.as_array().unwrap().len(), 150);
+    assert_eq!(a, list("7"));
+    assert_ne!(a, list("8"));
+}
