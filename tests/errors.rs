@@ -169,3 +169,64 @@ fn changing_the_passphrase_rewraps_the_key_and_leaves_the_database_alone() {
     let out = t.cmd().env("SCHAKEL_PASSPHRASE", new).args(["cases", "list"]).output().unwrap();
     assert_ok(&out);
 }
+
+#[test]
+fn the_recovery_key_sets_a_new_passphrase_and_a_wrong_one_changes_nothing() {
+    let t = TestStore::empty();
+    let out = t
+        .cmd()
+        .args(["--json", "init", "--partner-kind", "dmw", "--partner-name", "DMW Brussel", "--worker", "W"])
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key = v["recovery_key"].as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 39, "{key}");
+    let before = t.snapshot();
+    let wrong = key.replace(&key[..4], "AAAA");
+    let new = "a fresh passphrase after recovery";
+    let out = t
+        .cmd()
+        .env("SCHAKEL_RECOVERY_KEY", &wrong)
+        .env("SCHAKEL_NEW_PASSPHRASE", new)
+        .arg("recover")
+        .output()
+        .unwrap();
+    assert_exit(&out, 3);
+    assert_eq!(t.snapshot(), before);
+    // Typed in lower case with spaces instead of dashes: still accepted.
+    let typed = key.to_lowercase().replace('-', " ");
+    let out = t
+        .cmd()
+        .env("SCHAKEL_RECOVERY_KEY", &typed)
+        .env("SCHAKEL_NEW_PASSPHRASE", new)
+        .arg("recover")
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert_exit(&t.run(&["cases", "list"]), 3);
+    assert_ok(&t.cmd().env("SCHAKEL_PASSPHRASE", new).args(["cases", "list"]).output().unwrap());
+}
+
+#[test]
+fn a_bad_import_is_refused_with_every_line_and_writes_nothing() {
+    let t = TestStore::init();
+    let file = t.dir.path().join("sheet.csv");
+    std::fs::write(
+        &file,
+        "opened_on;entry_route;municipality;age_band;household_type;note\n\
+         01/03/2026;outreach;21001;25_34;single;\n\
+         31/02/2026;outreach;21001;25_34;single;\n\
+         02/03/2026;outreach;Atlantis;25_34;single;\n\
+         03/03/2026;outreach;21001;25_34;single;mail jan@example.org\n",
+    )
+    .unwrap();
+    let before = t.case_count();
+    let err = assert_exit(&t.run(&["import", file.to_str().unwrap()]), 11);
+    for line in ["line 3:", "line 4:", "line 5:"] {
+        assert!(err.contains(line), "{line} missing in {err}");
+    }
+    assert!(!err.contains("line 2:"), "{err}");
+    assert!(!err.contains("jan@example.org"), "{err}");
+    assert_eq!(t.case_count(), before);
+}

@@ -59,6 +59,9 @@ pub enum Command {
     Vocab { name: Option<String> },
     /// Change your passphrase (new one from SCHAKEL_NEW_PASSPHRASE or asked for).
     Passphrase,
+    /// Set a new passphrase with the recovery key (from SCHAKEL_RECOVERY_KEY or asked for;
+    /// the new passphrase from SCHAKEL_NEW_PASSPHRASE or asked for).
+    Recover,
     /// Build (once, cached) a large demo store and time the hot queries.
     Bench(BenchArgs),
 }

@@ -41,6 +41,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Import { file } => cmd::store::import(&path, &file, o),
         Command::Check => cmd::store::check(&path, o),
         Command::Passphrase => cmd::store::passphrase(&path, o),
+        Command::Recover => cmd::store::recover(&path, o),
         Command::Today { limit } => cmd::work::today(&path, limit, o),
         Command::Cases(c) => cmd::cases::run(&path, c, o),
         Command::Referrals(c) => cmd::work::referrals(&path, c, o),

@@ -8,6 +8,7 @@ use crate::exit::{CliError, CliResult};
 
 pub const ENV_PASSPHRASE: &str = "SCHAKEL_PASSPHRASE";
 pub const ENV_NEW_PASSPHRASE: &str = "SCHAKEL_NEW_PASSPHRASE";
+pub const ENV_RECOVERY_KEY: &str = "SCHAKEL_RECOVERY_KEY";
 
 fn from_env_or_prompt(var: &str, prompt: &str, confirm: bool) -> CliResult<Zeroizing<String>> {
     if let Ok(v) = std::env::var(var) {
@@ -42,4 +43,8 @@ pub fn new_passphrase_for_init() -> CliResult<Zeroizing<String>> {
 
 pub fn changed_passphrase() -> CliResult<Zeroizing<String>> {
     from_env_or_prompt(ENV_NEW_PASSPHRASE, "New passphrase: ", true)
+}
+
+pub fn recovery_key() -> CliResult<Zeroizing<String>> {
+    from_env_or_prompt(ENV_RECOVERY_KEY, "Recovery key: ", false)
 }

@@ -121,3 +121,13 @@ pub fn passphrase(path: &Path, o: Out) -> CliResult {
     o.emit(&json!({"changed": true}), |_| println!("Passphrase changed. The recovery key stays valid."));
     Ok(())
 }
+
+pub fn recover(path: &Path, o: Out) -> CliResult {
+    let key = crate::secret::recovery_key()?;
+    let new = crate::secret::changed_passphrase()?;
+    Store::recover(path, &key, &new)?;
+    o.emit(&json!({"recovered": true}), |_| {
+        println!("New passphrase set. The recovery key stays valid: keep it locked away.")
+    });
+    Ok(())
+}

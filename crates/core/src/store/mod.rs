@@ -186,6 +186,30 @@ impl Store {
         Store::open_with_key(paths, lock, data_key, worker)
     }
 
+    /// Opens a store with the recovery key and sets a new passphrase for the worker of
+    /// the first passphrase slot (the one who created the store). The database is not
+    /// re-encrypted; a wrong recovery key changes nothing.
+    pub fn recover(path: &Path, recovery_key: &str, new_passphrase: &str) -> Result<Store> {
+        check_passphrase_strength(new_passphrase)?;
+        let paths = StorePaths::new(path);
+        if !paths.db.exists() {
+            return Err(Error::StoreNotFound(paths.db.display().to_string()));
+        }
+        let mut keyfile = KeyFile::read(&paths.keys)?;
+        let lock = lock(&paths)?;
+        let data_key = keyfile.unlock_recovery(recovery_key)?;
+        let worker = keyfile
+            .slots
+            .iter()
+            .find(|s| s.kind == keys::SlotKind::Passphrase)
+            .and_then(|s| s.worker_id)
+            .ok_or_else(|| Error::StoreCorrupt("the key file has no passphrase slot".into()))?;
+        let store = Store::open_with_key(paths, lock, data_key, Some(worker))?;
+        keyfile.set_passphrase(worker, new_passphrase, &store.data_key)?;
+        keyfile.write(&store.paths.keys)?;
+        Ok(store)
+    }
+
     fn open_with_key(
         paths: StorePaths,
         lock: File,
