@@ -156,10 +156,10 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
         db_bytes,
         figures,
     };
-    if let Some(out) = &a.out {
-        if let Ok(s) = serde_json::to_string_pretty(&report) {
-            std::fs::write(out, s).map_err(schakel_core::Error::from)?;
-        }
+    if let Some(out) = &a.out
+        && let Ok(s) = serde_json::to_string_pretty(&report)
+    {
+        std::fs::write(out, s).map_err(schakel_core::Error::from)?;
     }
     o.emit(&report, |r| {
         println!("Store: {} ({} cases, {:.1} MB)", path.display(), r.cases, r.db_bytes as f64 / 1e6);

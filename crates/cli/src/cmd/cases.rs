@@ -172,8 +172,8 @@ fn list(store: &schakel_core::Store, a: &ListArgs, o: Out) -> CliResult {
     })?;
     o.emit(&page, |p| {
         println!(
-            "{:<10} {:<7} {:<10} {:<10} {:<17} {:<10} {}",
-            "CODE", "STATUS", "OPENED", "MUNICIP.", "HOUSEHOLD", "AGE", "PARTNER"
+            "{:<10} {:<7} {:<10} {:<10} {:<17} {:<10} PARTNER",
+            "CODE", "STATUS", "OPENED", "MUNICIP.", "HOUSEHOLD", "AGE"
         );
         for c in &p.rows {
             println!(
