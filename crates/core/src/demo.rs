@@ -84,20 +84,24 @@ pub fn generate(
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let cache_pages: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", CHUNK_CACHE_KIB)?;
+    // Cases are simulated in the order they opened, as a real store fills up: ids (UUID
+    // v7 at the simulated moment) then land near each other in the indexes instead of
+    // all over a large file.
+    let mut opening: Vec<NaiveDate> = (0..opts.cases).map(|_| sim.opening_day()).collect();
+    opening.sort_unstable();
     let mut done = 0u32;
     let mut result = Ok(());
-    while done < opts.cases {
-        let n = CHUNK.min(opts.cases - done);
+    for days in opening.chunks(CHUNK as usize) {
         result = store.write(|w| {
-            for _ in 0..n {
-                sim.case(w)?;
+            for &opened in days {
+                sim.case(w, opened)?;
             }
             Ok(())
         });
         if result.is_err() {
             break;
         }
-        done += n;
+        done += u32::try_from(days.len()).unwrap_or(CHUNK);
         progress(u64::from(done), total);
     }
     store.conn().pragma_update(None, "cache_size", cache_pages)?;
@@ -669,7 +673,7 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a Weighted<T>) -> &'a T {
 }
 
 fn pick_str(rng: &mut ChaCha8Rng, items: &Weighted<&'static str>) -> &'static str {
-    *pick(rng, items)
+    pick::<&'static str>(rng, items)
 }
 
 fn one_of<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
@@ -783,10 +787,9 @@ impl Sim<'_> {
         if ws.is_empty() { Uuid::nil() } else { ws[self.rng.random_range(0..ws.len())] }
     }
 
-    fn case(&mut self, w: &mut Writer<'_>) -> Result<()> {
+    /// An opening day: slightly more cases in the second year; mostly working days.
+    fn opening_day(&mut self) -> NaiveDate {
         let rng = &mut self.rng;
-        let until = self.until;
-        // Opening day: slightly more cases in the second year; mostly working days.
         let offset = (rng.random::<f64>().powf(0.9) * SPAN_DAYS as f64).floor();
         #[allow(clippy::cast_possible_truncation)]
         let mut opened = add_days(self.start, (offset as i64).clamp(0, SPAN_DAYS));
@@ -797,7 +800,12 @@ impl Sim<'_> {
             }
             _ => {}
         }
-        opened = opened.min(until);
+        opened.min(self.until)
+    }
+
+    fn case(&mut self, w: &mut Writer<'_>, opened: NaiveDate) -> Result<()> {
+        let rng = &mut self.rng;
+        let until = self.until;
         let age = days_between(opened, until);
         let (closed, end) = if age > 182 {
             if rng.random_bool(0.7) {
@@ -1271,7 +1279,7 @@ impl Sim<'_> {
         out.push(ev(Accepted, accepted));
 
         let v = rng.random::<f64>();
-        let (p_first, p_no_show) = if warm { (0.87, 0.06) } else { (0.76, 0.12) };
+        let (p_first, p_no_show) = if warm { (0.9, 0.06) } else { (0.81, 0.12) };
         if v < p_first {
             let d = lognormal_days(rng, if warm { 4.0 } else { 7.0 }, 0.7, 1, 20);
             let first = workday(rng, add_days(accepted, d));
@@ -1642,8 +1650,14 @@ mod tests {
 
     fn run(store: &mut Store, cases: u32, seed: u64) -> DemoSummary {
         let mut calls = Vec::new();
-        let s = generate(store, &DemoOptions { cases, seed, until: until() }, &mut |d, t| calls.push((d, t)))
-            .unwrap();
+        let t = std::time::Instant::now();
+        let s = generate(store, &DemoOptions { cases, seed, until: until() }, &mut |d, n| {
+            if std::env::var_os("SCHAKEL_DEMO_VERBOSE").is_some() {
+                println!("{d}/{n} at {:.1?}", t.elapsed());
+            }
+            calls.push((d, n));
+        })
+        .unwrap();
         assert_eq!(calls.last().copied(), Some((u64::from(cases), u64::from(cases))));
         s
     }
@@ -1728,6 +1742,9 @@ mod tests {
         let warm_share = f64::from(warm) / f64::from(refs);
         assert!((0.4..0.7).contains(&warm_share), "{warm_share}");
 
+        let report = a.check().unwrap();
+        assert!(report.ok, "{:?}", report.problems);
+
         let due = a.due_follow_ups(u, None, 1000).unwrap();
         assert!(!due.is_empty(), "a today view needs open follow-ups");
         assert!(due.iter().all(|f| f.done_on.is_none() && f.due_on <= u));
@@ -1756,15 +1773,17 @@ mod tests {
         assert_eq!(total, 340);
     }
 
-    /// Timing of one chunk: `cargo test -p schakel-core demo_timing -- --ignored --nocapture`.
+    /// Timing of one chunk (or `SCHAKEL_DEMO_CASES`) and a few distributions:
+    /// `cargo test -p schakel-core demo_timing -- --ignored --nocapture`.
     #[test]
     #[ignore = "timing only"]
     fn demo_timing() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = new_store(dir.path(), "t.db");
+        let n = std::env::var("SCHAKEL_DEMO_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
         let t = std::time::Instant::now();
-        let sum = run(&mut s, 2000, 1);
-        println!("2000 cases in {:.2?}: {sum:?}", t.elapsed());
+        let sum = run(&mut s, n, 1);
+        println!("{n} cases in {:.2?}: {sum:?}", t.elapsed());
         let conn = s.conn();
         for (label, sql) in [
             ("cases by status", "SELECT status, count(*) FROM case_file GROUP BY 1"),
