@@ -15,6 +15,7 @@ const DEV_DIR: &str = ".schakel-dev";
 const DEMO_STORE: &str = ".schakel-dev/demo.db";
 
 pub fn run() -> Result {
+    crate::setup::setup()?;
     cmd::run(cargo().args(["build", "-p", "schakel-cli"]))?;
     ensure_demo_store()?;
     cmd::run(schakel().arg("today"))?;
@@ -56,7 +57,7 @@ fn ensure_demo_store() -> Result {
 }
 
 fn remove_store(store: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".keys", ".lock"] {
         let mut path = store.as_os_str().to_owned();
         path.push(suffix);
         // Missing files are fine; anything else the next run reports when it tries again.
