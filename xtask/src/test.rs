@@ -62,8 +62,9 @@ fn all_steps(steps: &mut Steps) -> Result {
     steps.step("clippy", clippy)?;
     steps.step("build cli", build_cli)?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
-    steps.step("tests", || tests(nextest))?;
+    // Doctests first: the test runner's closing line should be the full suite's.
     steps.step("doctests", || doctests(nextest))?;
+    steps.step("tests", || tests(nextest))?;
     steps.step("ui", ui_tests)?;
     steps.step("e2e", e2e_tests)
 }
