@@ -163,9 +163,16 @@ pub struct CaseFilter {
     pub offset: u32,
 }
 
+/// Counting stops here: "1,000+" tells a worker enough, and an exact count of a large
+/// network's cases would cost more than the page itself.
+pub const COUNT_CAP: i64 = 1000;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CasePage {
+    /// Matching cases, exact up to [`COUNT_CAP`].
     pub total: i64,
+    /// True when there are more than `total` matches.
+    pub total_capped: bool,
     pub offset: u32,
     pub rows: Vec<CaseSummary>,
 }
@@ -529,7 +536,7 @@ impl Store {
                     args.push(Value::Text(format!("{prefix}\u{7f}")));
                 }
                 None => {
-                    return Ok(CasePage { total: 0, offset: f.offset, rows: Vec::new() });
+                    return Ok(CasePage { total: 0, total_capped: false, offset: f.offset, rows: Vec::new() });
                 }
             }
         }
@@ -555,10 +562,14 @@ impl Store {
         }
         let where_sql =
             if wheres.is_empty() { String::new() } else { format!("WHERE {}", wheres.join(" AND ")) };
-        let total: i64 = self
+        let counted: i64 = self
             .conn()
-            .prepare_cached(&format!("SELECT count(*) FROM case_file c {where_sql}"))?
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM case_file c {where_sql} LIMIT {})",
+                COUNT_CAP + 1
+            ))?
             .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+        let (total, total_capped) = if counted > COUNT_CAP { (COUNT_CAP, true) } else { (counted, false) };
         let order = match f.sort {
             CaseSort::OpenedDesc => "c.opened_on DESC, c.id DESC",
             CaseSort::OpenedAsc => "c.opened_on ASC, c.id ASC",
@@ -573,6 +584,97 @@ impl Store {
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), summary_from_row)?;
-        Ok(CasePage { total, offset: f.offset, rows: rows.collect::<rusqlite::Result<_>>()? })
+        Ok(CasePage { total, total_capped, offset: f.offset, rows: rows.collect::<rusqlite::Result<_>>()? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partners::PartnerKind;
+    use crate::store::InitStore;
+
+    fn profile(municipality: &str, domains: &[&str]) -> CaseProfile {
+        CaseProfile {
+            entry_route: "own_initiative".into(),
+            municipality: municipality.into(),
+            age_band: "25_34".into(),
+            household_type: "single".into(),
+            gender: None,
+            contact_language: None,
+            interpreter: None,
+            residence_status: None,
+            life_domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+            project: None,
+        }
+    }
+
+    #[test]
+    fn the_case_list_filters_sorts_pages_and_caps_its_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let init = InitStore {
+            partner_kind: PartnerKind::Ocmw,
+            partner_name: "OCMW Jette".into(),
+            municipality: None,
+            worker_name: "T".into(),
+        };
+        let (mut store, _) =
+            Store::create(&dir.path().join("s.db"), &init, "correct horse battery staple 42").unwrap();
+        store.set_today(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+        let codes = store
+            .write(|w| {
+                let mut codes = Vec::new();
+                for i in 0..(COUNT_CAP + 5) {
+                    let (m, d): (&str, &[&str]) =
+                        if i % 10 == 0 { ("21001", &["housing"]) } else { ("21010", &["income"]) };
+                    let opened =
+                        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new((i % 150) as u64);
+                    let c = w.open_case(&NewCase {
+                        id: None,
+                        code: None,
+                        opened_on: Some(opened),
+                        owner_partner_id: None,
+                        owner_worker_id: None,
+                        profile: profile(m, d),
+                    })?;
+                    codes.push(c.summary.code);
+                }
+                Ok(codes)
+            })
+            .unwrap();
+        let all = store.list_cases(&CaseFilter::default()).unwrap();
+        assert_eq!((all.total, all.total_capped), (COUNT_CAP, true));
+        assert_eq!(all.rows.len(), 50);
+        assert!(all.rows.windows(2).all(|w| w[0].opened_on >= w[1].opened_on), "newest first");
+
+        let anderlecht = CaseFilter { municipality: Some("21001".into()), ..CaseFilter::default() };
+        let page = store.list_cases(&anderlecht).unwrap();
+        assert_eq!((page.total, page.total_capped), (101, false));
+        assert!(page.rows.iter().all(|c| c.municipality == "21001" && c.life_domains == ["housing"]));
+        let housing =
+            CaseFilter { life_domain: Some("housing".into()), limit: Some(500), ..CaseFilter::default() };
+        assert_eq!(store.list_cases(&housing).unwrap().rows.len(), 101);
+
+        // Paging: the second page continues the first without overlap.
+        let p1 = store.list_cases(&CaseFilter { limit: Some(20), ..CaseFilter::default() }).unwrap();
+        let p2 =
+            store.list_cases(&CaseFilter { limit: Some(20), offset: 20, ..CaseFilter::default() }).unwrap();
+        assert!(p1.rows.iter().all(|a| p2.rows.iter().all(|b| a.id != b.id)));
+        assert!(p1.rows.last().unwrap().opened_on >= p2.rows[0].opened_on);
+
+        // Search by the start of a code, typed loosely.
+        let code = &codes[17];
+        let typed = code[..6].to_lowercase().replace('-', " ");
+        let found = store.list_cases(&CaseFilter { search: Some(typed), ..CaseFilter::default() }).unwrap();
+        assert!(found.rows.iter().any(|c| &c.code == code));
+        assert!(found.rows.iter().all(|c| c.code.starts_with(&code[..6])));
+        let none =
+            store.list_cases(&CaseFilter { search: Some("ÖÖ".into()), ..CaseFilter::default() }).unwrap();
+        assert_eq!(none.total, 0);
+
+        let by_code = store
+            .list_cases(&CaseFilter { sort: CaseSort::Code, limit: Some(500), ..CaseFilter::default() })
+            .unwrap();
+        assert!(by_code.rows.windows(2).all(|w| w[0].code < w[1].code));
     }
 }

@@ -158,13 +158,28 @@ impl Store {
         assignee: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<FollowUp>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {COLS} FROM follow_up f JOIN case_file c ON c.id = f.case_id
-             WHERE f.done_on IS NULL AND f.due_on <= ?1 AND (?2 IS NULL OR f.assignee_id = ?2)
-             ORDER BY f.due_on, f.id LIMIT ?3"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params![dates::iso(until), assignee, limit], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // Two statements rather than `(?2 IS NULL OR assignee_id = ?2)`, so each uses its index.
+        let until = dates::iso(until);
+        let rows = match assignee {
+            Some(a) => {
+                let mut stmt = self.conn().prepare_cached(&format!(
+                    "SELECT {COLS} FROM follow_up f JOIN case_file c ON c.id = f.case_id
+                     WHERE f.done_on IS NULL AND f.assignee_id = ?1 AND f.due_on <= ?2
+                     ORDER BY f.due_on, f.id LIMIT ?3"
+                ))?;
+                stmt.query_map(rusqlite::params![a, until, limit], from_row)?
+                    .collect::<rusqlite::Result<_>>()?
+            }
+            None => {
+                let mut stmt = self.conn().prepare_cached(&format!(
+                    "SELECT {COLS} FROM follow_up f JOIN case_file c ON c.id = f.case_id
+                     WHERE f.done_on IS NULL AND f.due_on <= ?1
+                     ORDER BY f.due_on, f.id LIMIT ?2"
+                ))?;
+                stmt.query_map(rusqlite::params![until, limit], from_row)?.collect::<rusqlite::Result<_>>()?
+            }
+        };
+        Ok(rows)
     }
 
     pub fn follow_ups_of_case(&self, case_id: Uuid) -> Result<Vec<FollowUp>> {

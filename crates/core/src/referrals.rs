@@ -618,7 +618,7 @@ impl Store {
     pub fn sent_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
-             WHERE r.state IN ('sent', 'accepted') AND r.from_partner_id = ?1 ORDER BY r.sent_on LIMIT ?2"
+             WHERE r.from_partner_id = ?1 AND r.state IN ('sent', 'accepted') ORDER BY r.sent_on LIMIT ?2"
         ))?;
         let rows = stmt.query_map((partner_id, limit), referral_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -16,3 +16,12 @@ pub fn set_user_version(db: &Path, passphrase: &str, version: i64) -> Result<()>
     conn.pragma_update(None, "user_version", version)?;
     Ok(())
 }
+
+/// A raw connection to a closed store, for tests that inspect query plans or tables.
+pub fn connection(db: &Path, passphrase: &str) -> Result<rusqlite::Connection> {
+    let paths = StorePaths::new(db);
+    let (key, _) = KeyFile::read(&paths.keys)?.unlock_passphrase(passphrase)?;
+    let conn = rusqlite::Connection::open(db)?;
+    conn.pragma_update(None, "key", &*key.pragma_value())?;
+    Ok(conn)
+}

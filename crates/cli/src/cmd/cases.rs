@@ -191,7 +191,7 @@ fn list(store: &schakel_core::Store, a: &ListArgs, o: Out) -> CliResult {
             "{}–{} of {}",
             if p.rows.is_empty() { 0 } else { p.offset + 1 },
             p.offset as usize + p.rows.len(),
-            p.total
+            if p.total_capped { format!("{}+", p.total) } else { p.total.to_string() }
         );
     });
     Ok(())
