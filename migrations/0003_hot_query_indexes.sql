@@ -13,6 +13,9 @@ CREATE INDEX case_by_status       ON case_file(status, opened_on DESC, id DESC);
 CREATE INDEX case_by_partner      ON case_file(owner_partner_id, status, opened_on DESC, id DESC);
 CREATE INDEX case_by_municipality ON case_file(municipality_code, status, opened_on DESC, id DESC);
 CREATE INDEX case_by_entry_route  ON case_file(entry_route_code, status, opened_on DESC, id DESC);
+-- A caseworker's list is usually their own partner's cases.
+CREATE INDEX case_by_partner_municipality ON case_file(owner_partner_id, municipality_code, opened_on DESC, id DESC);
+CREATE INDEX case_by_partner_route        ON case_file(owner_partner_id, entry_route_code, opened_on DESC, id DESC);
 
 -- Today view: referrals a partner sent that wait for an answer or a first contact, and
 -- referrals it received that wait for an answer.

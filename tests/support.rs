@@ -77,7 +77,7 @@ impl TestStore {
     }
 
     pub fn case_count(&self) -> i64 {
-        self.json(&["cases", "list", "--limit", "1"])["total"].as_i64().unwrap()
+        self.json(&["cases", "count"])["count"].as_i64().unwrap()
     }
 
     /// Opens a case with the minimum intake and returns its code.

@@ -115,6 +115,8 @@ pub struct BenchArgs {
 pub enum CasesCmd {
     /// A page of cases, filtered and sorted.
     List(ListArgs),
+    /// The exact number of cases matching the filters of `list`.
+    Count(ListArgs),
     /// One case with its referrals, rights checks, follow-ups, signals and timeline.
     Show { code: String },
     /// Open a case (walk-in intake).

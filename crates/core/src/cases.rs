@@ -523,45 +523,20 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The exact number of cases matching a filter (sort and paging ignored).
+    pub fn count_cases(&self, f: &CaseFilter) -> Result<i64> {
+        let Some((where_sql, args)) = case_where(f) else { return Ok(0) };
+        Ok(self
+            .conn()
+            .prepare_cached(&format!("SELECT count(*) FROM case_file c {where_sql}"))?
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+    }
+
     /// One page of the case list, filtered and sorted, with the total for paging.
     pub fn list_cases(&self, f: &CaseFilter) -> Result<CasePage> {
-        let mut wheres: Vec<&str> = Vec::new();
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            match crate::ids::normalize_case_code(s) {
-                Some(prefix) => {
-                    // Range on the unique index instead of LIKE.
-                    wheres.push("c.code >= ? AND c.code < ?");
-                    args.push(Value::Text(prefix.clone()));
-                    args.push(Value::Text(format!("{prefix}\u{7f}")));
-                }
-                None => {
-                    return Ok(CasePage { total: 0, total_capped: false, offset: f.offset, rows: Vec::new() });
-                }
-            }
-        }
-        if let Some(st) = f.status {
-            wheres.push("c.status = ?");
-            args.push(Value::Text(st.as_str().into()));
-        }
-        if let Some(m) = &f.municipality {
-            wheres.push("c.municipality_code = ?");
-            args.push(Value::Text(m.clone()));
-        }
-        if let Some(e) = &f.entry_route {
-            wheres.push("c.entry_route_code = ?");
-            args.push(Value::Text(e.clone()));
-        }
-        if let Some(p) = f.partner_id {
-            wheres.push("c.owner_partner_id = ?");
-            args.push(Value::Blob(p.as_bytes().to_vec()));
-        }
-        if let Some(d) = &f.life_domain {
-            wheres.push("c.id IN (SELECT case_id FROM case_life_domain WHERE life_domain_code = ?)");
-            args.push(Value::Text(d.clone()));
-        }
-        let where_sql =
-            if wheres.is_empty() { String::new() } else { format!("WHERE {}", wheres.join(" AND ")) };
+        let Some((where_sql, args)) = case_where(f) else {
+            return Ok(CasePage { total: 0, total_capped: false, offset: f.offset, rows: Vec::new() });
+        };
         let counted: i64 = self
             .conn()
             .prepare_cached(&format!(
@@ -586,6 +561,49 @@ impl Store {
         let rows = stmt.query_map(params_from_iter(args.iter()), summary_from_row)?;
         Ok(CasePage { total, total_capped, offset: f.offset, rows: rows.collect::<rusqlite::Result<_>>()? })
     }
+}
+
+/// The WHERE clause and its arguments for a filter; `None` when nothing can match.
+fn case_where(f: &CaseFilter) -> Option<(String, Vec<Value>)> {
+    let mut wheres: Vec<&str> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match crate::ids::normalize_case_code(s) {
+            Some(prefix) => {
+                // Range on the unique index instead of LIKE.
+                wheres.push("c.code >= ? AND c.code < ?");
+                args.push(Value::Text(prefix.clone()));
+                args.push(Value::Text(format!("{prefix}\u{7f}")));
+            }
+            None => return None,
+        }
+    }
+    if let Some(st) = f.status {
+        wheres.push("c.status = ?");
+        args.push(Value::Text(st.as_str().into()));
+    }
+    if let Some(m) = &f.municipality {
+        wheres.push("c.municipality_code = ?");
+        args.push(Value::Text(m.clone()));
+    }
+    if let Some(e) = &f.entry_route {
+        wheres.push("c.entry_route_code = ?");
+        args.push(Value::Text(e.clone()));
+    }
+    if let Some(p) = f.partner_id {
+        wheres.push("c.owner_partner_id = ?");
+        args.push(Value::Blob(p.as_bytes().to_vec()));
+    }
+    if let Some(d) = &f.life_domain {
+        // EXISTS probes the primary key row by row, so a page stops early; IN would
+        // first collect every case with that domain.
+        wheres.push(
+            "EXISTS (SELECT 1 FROM case_life_domain d WHERE d.case_id = c.id AND d.life_domain_code = ?)",
+        );
+        args.push(Value::Text(d.clone()));
+    }
+    let where_sql = if wheres.is_empty() { String::new() } else { format!("WHERE {}", wheres.join(" AND ")) };
+    Some((where_sql, args))
 }
 
 #[cfg(test)]

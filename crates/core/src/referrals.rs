@@ -488,7 +488,7 @@ impl Writer<'_> {
                 d.decline_reason,
                 self.now
             ])?;
-        self.log("referral", e.referral_id, e.kind.as_str(), &["state"])?;
+        // No change-log entry: the event row itself records who did what, and when.
         Ok(Applied::Recorded)
     }
 

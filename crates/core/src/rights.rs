@@ -141,7 +141,8 @@ impl Writer<'_> {
             "UPDATE rights_check SET step = ?2, step_on = ?3, updated_at = ?4 WHERE id = ?1",
             (check, step.as_str(), dates::iso(on), self.now),
         )?;
-        self.log("rights_check", check, "step", &["step", "step_on"])
+        // No change-log entry: the step row itself records who did what, and when.
+        Ok(())
     }
 
     /// Why a right is not taken up, and the barrier behind it. `None` clears.

@@ -16,6 +16,11 @@ pub fn run(path: &Path, c: CasesCmd, o: Out) -> CliResult {
     let today = store.today();
     match c {
         CasesCmd::List(a) => list(&store, &a, o),
+        CasesCmd::Count(a) => {
+            let n = store.count_cases(&filter(&store, &a)?)?;
+            o.emit(&json!({ "count": n }), |_| println!("{n}"));
+            Ok(())
+        }
         CasesCmd::Show { code } => {
             let case = store.case_by_code(&code)?;
             let d = store.case_detail(case.summary.id)?;
@@ -137,7 +142,7 @@ fn new_case(a: &OpenArgs, today: chrono::NaiveDate) -> CliResult<NewCase> {
     })
 }
 
-fn list(store: &schakel_core::Store, a: &ListArgs, o: Out) -> CliResult {
+fn filter(store: &schakel_core::Store, a: &ListArgs) -> CliResult<CaseFilter> {
     let status = match a.status.as_deref() {
         None => None,
         Some("open") => Some(CaseStatus::Open),
@@ -159,7 +164,7 @@ fn list(store: &schakel_core::Store, a: &ListArgs, o: Out) -> CliResult {
         None => None,
         Some(p) => Some(store.find_partner(p)?.id),
     };
-    let page = store.list_cases(&CaseFilter {
+    Ok(CaseFilter {
         search: a.search.clone(),
         status,
         municipality: a.municipality.clone(),
@@ -169,7 +174,11 @@ fn list(store: &schakel_core::Store, a: &ListArgs, o: Out) -> CliResult {
         sort,
         limit: Some(a.limit),
         offset: a.offset,
-    })?;
+    })
+}
+
+fn list(store: &schakel_core::Store, a: &ListArgs, o: Out) -> CliResult {
+    let page = store.list_cases(&filter(store, a)?)?;
     o.emit(&page, |p| {
         println!(
             "{:<10} {:<7} {:<10} {:<10} {:<17} {:<10} PARTNER",

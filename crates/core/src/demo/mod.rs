@@ -75,7 +75,7 @@ pub fn generate(
     let until = opts.until;
     let start = add_days(until, -SPAN_DAYS);
     // A second run into the same store must not repeat the first one's ids and codes.
-    let existing = store.list_cases(&CaseFilter { limit: Some(1), ..CaseFilter::default() })?.total;
+    let existing = store.count_cases(&CaseFilter::default())?;
     let salt = u64::try_from(existing).unwrap_or(0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ salt);
     let mut summary = DemoSummary::default();

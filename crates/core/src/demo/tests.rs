@@ -148,7 +148,7 @@ fn demo_data_is_consistent_and_deterministic() {
     let s2 = run(&mut a, 40, 7);
     assert_eq!((s2.partners, s2.workers, s2.projects), (0, 0, 0));
     assert_eq!(a.partners().unwrap().len(), partners);
-    let total = a.list_cases(&CaseFilter::default()).unwrap().total;
+    let total = a.count_cases(&CaseFilter::default()).unwrap();
     assert_eq!(total, 340);
 }
 

@@ -27,7 +27,7 @@ fn store(dir: &tempfile::TempDir) -> Store {
 }
 
 fn case_count(s: &Store) -> i64 {
-    s.list_cases(&CaseFilter::default()).unwrap().total
+    s.count_cases(&CaseFilter::default()).unwrap()
 }
 
 fn no_progress() -> impl FnMut(u64, u64) {
