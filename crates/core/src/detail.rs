@@ -33,11 +33,29 @@ pub enum TimelineKind {
     Signal,
 }
 
+impl TimelineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::CaseOpened => "case_opened",
+            TimelineKind::CaseClosed => "case_closed",
+            TimelineKind::Note => "note",
+            TimelineKind::ReferralCreated => "referral_created",
+            TimelineKind::ReferralEvent => "referral_event",
+            TimelineKind::RightStep => "right_step",
+            TimelineKind::FollowUpDue => "follow_up_due",
+            TimelineKind::FollowUpDone => "follow_up_done",
+            TimelineKind::Signal => "signal",
+        }
+    }
+}
+
 /// One line of the timeline. `code` is the event kind, step or purpose (translated by
 /// the UI); `subject` the record it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimelineEntry {
     pub on: NaiveDate,
+    /// When it was recorded (Unix ms; 0 when unknown): orders entries of one day.
+    pub at: i64,
     pub kind: TimelineKind,
     pub code: Option<String>,
     pub subject: Uuid,
@@ -74,46 +92,59 @@ impl Store {
         let follow_ups = self.follow_ups_of_case(case_id)?;
         let signals = self.signals_of_case(case_id)?;
 
-        let entry = |on, kind, code: Option<&str>, subject| TimelineEntry {
+        let entry = |on, at, kind, code: Option<&str>, subject| TimelineEntry {
             on,
+            at,
             kind,
             code: code.map(str::to_owned),
             subject,
         };
         let s = &case.summary;
-        let mut t = vec![entry(s.opened_on, TimelineKind::CaseOpened, Some(&s.entry_route), s.id)];
+        let mut t =
+            vec![entry(s.opened_on, case.created_at, TimelineKind::CaseOpened, Some(&s.entry_route), s.id)];
         if let Some(c) = s.closed_on {
-            t.push(entry(c, TimelineKind::CaseClosed, None, s.id));
+            t.push(entry(c, case.updated_at, TimelineKind::CaseClosed, None, s.id));
         }
-        t.extend(notes.iter().map(|n| entry(day_of(n.created_at), TimelineKind::Note, None, n.id)));
+        t.extend(
+            notes.iter().map(|n| entry(day_of(n.created_at), n.created_at, TimelineKind::Note, None, n.id)),
+        );
         for r in &referrals {
             t.push(entry(
                 day_of(r.referral.created_at),
+                r.referral.created_at,
                 TimelineKind::ReferralCreated,
                 Some(&r.referral.life_domain),
                 r.referral.id,
             ));
             t.extend(r.events.iter().map(|e| {
-                entry(e.occurred_on, TimelineKind::ReferralEvent, Some(e.kind.as_str()), r.referral.id)
+                entry(
+                    e.occurred_on,
+                    e.recorded_at,
+                    TimelineKind::ReferralEvent,
+                    Some(e.kind.as_str()),
+                    r.referral.id,
+                )
             }));
         }
         for rc in &rights {
             t.extend(
                 rc.history
                     .iter()
-                    .map(|(step, on)| entry(*on, TimelineKind::RightStep, Some(step.as_str()), rc.id)),
+                    .map(|(step, on)| entry(*on, 0, TimelineKind::RightStep, Some(step.as_str()), rc.id)),
             );
         }
         for f in &follow_ups {
             match f.done_on {
-                Some(done) => t.push(entry(done, TimelineKind::FollowUpDone, Some(&f.purpose), f.id)),
-                None => t.push(entry(f.due_on, TimelineKind::FollowUpDue, Some(&f.purpose), f.id)),
+                Some(done) => t.push(entry(done, 0, TimelineKind::FollowUpDone, Some(&f.purpose), f.id)),
+                None => t.push(entry(f.due_on, 0, TimelineKind::FollowUpDue, Some(&f.purpose), f.id)),
             }
         }
         t.extend(
-            signals.iter().map(|g| entry(day_of(g.created_at), TimelineKind::Signal, Some(&g.theme), g.id)),
+            signals.iter().map(|g| {
+                entry(day_of(g.created_at), g.created_at, TimelineKind::Signal, Some(&g.theme), g.id)
+            }),
         );
-        t.sort_by_key(|e| std::cmp::Reverse(e.on));
+        t.sort_by_key(|e| std::cmp::Reverse((e.on, e.at)));
         Ok(CaseDetail { case, notes, referrals, rights, follow_ups, signals, timeline: t })
     }
 }

@@ -62,7 +62,12 @@ pub fn run(path: &Path, c: CasesCmd, o: Out) -> CliResult {
                 }
                 println!("Timeline:");
                 for t in &d.timeline {
-                    println!("  {}  {:?} {}", date(Some(t.on)), t.kind, t.code.as_deref().unwrap_or(""));
+                    println!(
+                        "  {}  {} {}",
+                        date(Some(t.on)),
+                        t.kind.as_str(),
+                        t.code.as_deref().unwrap_or("")
+                    );
                 }
             });
             Ok(())
