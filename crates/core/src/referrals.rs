@@ -759,3 +759,107 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+    use crate::cases::{CaseProfile, NewCase};
+    use crate::partners::{NewPartner, PartnerKind};
+    use crate::store::InitStore;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
+    }
+
+    #[test]
+    fn events_apply_once_belong_to_their_side_and_derive_the_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let init = InitStore {
+            partner_kind: PartnerKind::Ocmw,
+            partner_name: "OCMW Jette".into(),
+            municipality: None,
+            worker_name: "T".into(),
+        };
+        let (mut store, _) =
+            Store::create(&dir.path().join("s.db"), &init, "correct horse battery staple 42").unwrap();
+        store.set_today(d(31));
+        let me = store.actor().partner_id;
+        let (caw, referral) = store
+            .write(|w| {
+                let caw = w.add_partner(&NewPartner {
+                    id: None,
+                    kind: Some(PartnerKind::Caw),
+                    name: "CAW Brussel".into(),
+                    municipality: None,
+                })?;
+                let case = w.open_case(&NewCase {
+                    id: None,
+                    code: None,
+                    opened_on: Some(d(1)),
+                    owner_partner_id: None,
+                    owner_worker_id: None,
+                    profile: CaseProfile {
+                        entry_route: "outreach".into(),
+                        municipality: "21010".into(),
+                        age_band: "25_34".into(),
+                        household_type: "single".into(),
+                        gender: None,
+                        contact_language: None,
+                        interpreter: None,
+                        residence_status: None,
+                        life_domains: vec![],
+                        project: None,
+                    },
+                })?;
+                let r = w.create_referral(&NewReferral {
+                    id: None,
+                    case_id: case.summary.id,
+                    to_partner_id: Some(caw),
+                    outside_service: None,
+                    life_domain: "debts".into(),
+                    mode: ReferralMode::Warm,
+                    project: None,
+                })?;
+                Ok((caw, r))
+            })
+            .unwrap();
+        let ev = |kind, day, partner: Uuid| NewEvent {
+            id: Some(crate::ids::new_id()),
+            referral_id: referral,
+            kind,
+            occurred_on: d(day),
+            partner_id: Some(partner),
+            worker_id: None,
+            reason: None,
+        };
+        let consent = ev(EventKind::Consent, 2, me);
+        let sent = ev(EventKind::Sent, 3, me);
+        let accepted = ev(EventKind::Accepted, 6, caw);
+        for e in [&consent, &sent, &accepted] {
+            assert_eq!(store.write(|w| w.record_event(e)).unwrap(), Applied::Recorded);
+        }
+        // The same event again, as a partner's laptop would send it twice: nothing changes.
+        assert_eq!(store.write(|w| w.record_event(&accepted)).unwrap(), Applied::AlreadyPresent);
+        assert_eq!(store.referral_events(referral).unwrap().len(), 3);
+        // The same id with other content is a conflict, not an overwrite.
+        let mut forged = accepted.clone();
+        forged.occurred_on = d(7);
+        assert!(matches!(store.write(|w| w.record_event(&forged)), Err(Error::Conflict(_))));
+        // The sender cannot record the receiver's first contact, nor the receiver a withdrawal.
+        let e = store.write(|w| w.record_event(&ev(EventKind::FirstContact, 8, me))).unwrap_err();
+        assert!(e.to_string().contains("receiving partner"), "{e}");
+        let e = store.write(|w| w.record_event(&ev(EventKind::Withdrawn, 8, caw))).unwrap_err();
+        assert!(e.to_string().contains("sending partner"), "{e}");
+        // Today is a valid business date; tomorrow is not (below).
+        let e = store.write(|w| w.record_event(&ev(EventKind::FirstContact, 31, caw))).unwrap();
+        assert_eq!(e, Applied::Recorded);
+        let r = store.referral(referral).unwrap();
+        assert_eq!(r.state, ReferralState::FirstContact);
+        assert_eq!((r.sent_on, r.accepted_on, r.first_contact_on), (Some(d(3)), Some(d(6)), Some(d(31))));
+        store.set_today(d(30));
+        let e = store.write(|w| w.record_event(&ev(EventKind::Completed, 31, caw))).unwrap_err();
+        assert!(e.to_string().contains("future"), "{e}");
+        // Events are append-only in the database itself.
+        assert!(store.conn().execute("UPDATE referral_event SET occurred_on = '2026-03-01'", []).is_err());
+    }
+}
