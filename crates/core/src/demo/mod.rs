@@ -80,7 +80,7 @@ pub fn generate(
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ salt);
     let mut summary = DemoSummary::default();
     let net = setup_network(store, &mut rng, start, &mut summary)?;
-    let mut sim = Sim { net: &net, until, start, rng, sum: summary };
+    let mut sim = Sim { net: &net, until, start, rng, sum: summary, last_event_ms: 0 };
     let total = u64::from(opts.cases);
     // A chunk touches more pages and statements than everyday use: keep them in memory
     // instead of spilling half-written pages (encrypted) into the WAL and re-preparing

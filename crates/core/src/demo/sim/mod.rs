@@ -30,6 +30,9 @@ pub(super) struct Sim<'n> {
     pub(super) start: NaiveDate,
     pub(super) rng: ChaCha8Rng,
     pub(super) sum: DemoSummary,
+    /// Recording time of the current referral's last event: a referral's events are
+    /// recorded in the order they happened, as they would be by real workers.
+    pub(super) last_event_ms: i64,
 }
 
 /// The case being simulated.

@@ -204,7 +204,13 @@ impl Sim<'_> {
             crate::referrals::Side::Sender => (c.owner, c.worker),
             crate::referrals::Side::Receiver => (receiver, receiver_worker),
         };
-        let ms = self.act(w, side, worker, e.on);
+        let mut ms = self.act(w, side, worker, e.on);
+        if e.kind != EventKind::Consent && ms <= self.last_event_ms {
+            // Same business day as the previous event: recorded just after it.
+            ms = self.last_event_ms + 60_000;
+            w.demo_act_as(self.member(side).id, worker, ms);
+        }
+        self.last_event_ms = ms;
         let id = id_at(ms, &mut self.rng);
         w.record_event(&NewEvent {
             id: Some(id),
