@@ -609,35 +609,12 @@ fn case_where(f: &CaseFilter) -> Option<(String, Vec<Value>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::partners::PartnerKind;
-    use crate::store::InitStore;
-
-    fn profile(municipality: &str, domains: &[&str]) -> CaseProfile {
-        CaseProfile {
-            entry_route: "own_initiative".into(),
-            municipality: municipality.into(),
-            age_band: "25_34".into(),
-            household_type: "single".into(),
-            gender: None,
-            contact_language: None,
-            interpreter: None,
-            residence_status: None,
-            life_domains: domains.iter().map(|d| (*d).to_owned()).collect(),
-            project: None,
-        }
-    }
+    use crate::test_util::{new_case, profile, store_at};
 
     #[test]
     fn the_case_list_filters_sorts_pages_and_caps_its_count() {
         let dir = tempfile::tempdir().unwrap();
-        let init = InitStore {
-            partner_kind: PartnerKind::Ocmw,
-            partner_name: "OCMW Jette".into(),
-            municipality: None,
-            worker_name: "T".into(),
-        };
-        let (mut store, _) =
-            Store::create(&dir.path().join("s.db"), &init, "correct horse battery staple 42").unwrap();
+        let mut store = store_at(&dir.path().join("s.db"), "OCMW Jette", None);
         store.set_today(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
         let codes = store
             .write(|w| {
@@ -647,14 +624,7 @@ mod tests {
                         if i % 10 == 0 { ("21001", &["housing"]) } else { ("21010", &["income"]) };
                     let opened =
                         NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new((i % 150) as u64);
-                    let c = w.open_case(&NewCase {
-                        id: None,
-                        code: None,
-                        opened_on: Some(opened),
-                        owner_partner_id: None,
-                        owner_worker_id: None,
-                        profile: profile(m, d),
-                    })?;
+                    let c = w.open_case(&new_case(opened, profile(m, d)))?;
                     codes.push(c.summary.code);
                 }
                 Ok(codes)

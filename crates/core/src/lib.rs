@@ -24,5 +24,7 @@ pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::{Actor, InitStore, Store, Writer};
 pub mod demo;
 pub mod import;
+#[cfg(test)]
+mod test_util;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -763,9 +763,8 @@ mod tests {
 #[cfg(test)]
 mod store_tests {
     use super::*;
-    use crate::cases::{CaseProfile, NewCase};
     use crate::partners::{NewPartner, PartnerKind};
-    use crate::store::InitStore;
+    use crate::test_util::{new_case, profile, store_at};
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
@@ -774,14 +773,7 @@ mod store_tests {
     #[test]
     fn events_apply_once_belong_to_their_side_and_derive_the_state() {
         let dir = tempfile::tempdir().unwrap();
-        let init = InitStore {
-            partner_kind: PartnerKind::Ocmw,
-            partner_name: "OCMW Jette".into(),
-            municipality: None,
-            worker_name: "T".into(),
-        };
-        let (mut store, _) =
-            Store::create(&dir.path().join("s.db"), &init, "correct horse battery staple 42").unwrap();
+        let mut store = store_at(&dir.path().join("s.db"), "OCMW Jette", None);
         store.set_today(d(31));
         let me = store.actor().partner_id;
         let (caw, referral) = store
@@ -792,25 +784,7 @@ mod store_tests {
                     name: "CAW Brussel".into(),
                     municipality: None,
                 })?;
-                let case = w.open_case(&NewCase {
-                    id: None,
-                    code: None,
-                    opened_on: Some(d(1)),
-                    owner_partner_id: None,
-                    owner_worker_id: None,
-                    profile: CaseProfile {
-                        entry_route: "outreach".into(),
-                        municipality: "21010".into(),
-                        age_band: "25_34".into(),
-                        household_type: "single".into(),
-                        gender: None,
-                        contact_language: None,
-                        interpreter: None,
-                        residence_status: None,
-                        life_domains: vec![],
-                        project: None,
-                    },
-                })?;
+                let case = w.open_case(&new_case(d(1), profile("21010", &[])))?;
                 let r = w.create_referral(&NewReferral {
                     id: None,
                     case_id: case.summary.id,

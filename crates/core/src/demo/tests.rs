@@ -2,29 +2,14 @@ use super::random::add_days;
 use super::tables::NETWORK;
 use super::*;
 use crate::cases::{CaseSort, CaseSummary};
-use crate::partners::PartnerKind;
 use crate::referrals::{ReferralMode, ReferralState, Side};
-use crate::store::InitStore;
-
-const PASS: &str = "correct horse battery staple 42";
 
 fn until() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
 }
 
 fn new_store(dir: &std::path::Path, name: &str) -> Store {
-    Store::create(
-        &dir.join(name),
-        &InitStore {
-            partner_kind: PartnerKind::Ocmw,
-            partner_name: "OCMW Test".into(),
-            municipality: Some("21010".into()),
-            worker_name: "Medewerker Test".into(),
-        },
-        PASS,
-    )
-    .unwrap()
-    .0
+    crate::test_util::store_at(&dir.join(name), "OCMW Test", Some("21010"))
 }
 
 fn run(store: &mut Store, cases: u32, seed: u64) -> DemoSummary {

@@ -5,23 +5,11 @@ use super::csv::detect_separator;
 use super::jsonl::JSONL_TYPES;
 use super::*;
 use crate::cases::{CaseFilter, Gender, Interpreter};
-use crate::partners::PartnerKind;
 use crate::referrals::ReferralState;
 use crate::rights::RightStep;
-use crate::store::InitStore;
 
 fn store(dir: &tempfile::TempDir) -> Store {
-    let (mut s, _) = Store::create(
-        &dir.path().join("s.db"),
-        &InitStore {
-            partner_kind: PartnerKind::Ocmw,
-            partner_name: "OCMW Test".into(),
-            municipality: None,
-            worker_name: "Tester".into(),
-        },
-        "correct horse battery staple 42",
-    )
-    .unwrap();
+    let mut s = crate::test_util::store_at(&dir.path().join("s.db"), "OCMW Test", None);
     s.set_today(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     s
 }
