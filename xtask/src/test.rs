@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::cmd::{Result, cargo, root, run, succeeds, workspace_has_package};
+use crate::cmd::{Result, cargo, root, run, stdout_of, succeeds, workspace_has_package};
 use crate::setup;
 
 /// How a step ended when it did not fail.
@@ -60,6 +60,7 @@ fn all_steps(steps: &mut Steps) -> Result {
     steps.step("setup", || setup::setup().map(|()| Outcome::Passed))?;
     steps.step("fmt", fmt)?;
     steps.step("clippy", clippy)?;
+    steps.step("ts types", ts_types)?;
     steps.step("build cli", build_cli)?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
     // Doctests first: the test runner's closing line should be the full suite's.
@@ -79,6 +80,27 @@ fn clippy() -> Result<Outcome> {
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
     Ok(Outcome::Passed)
 }
+
+/// The TypeScript types of the IPC boundary are generated from Rust (ts-rs) and
+/// committed; regenerate them and fail if that changed anything.
+fn ts_types() -> Result<Outcome> {
+    run(cargo().args(["test", "-p", "schakel-core", "--locked", "--lib", "export_bindings"]))?;
+    // Changed or new files against the index (what a commit would take).
+    let git = |args: &[&str]| {
+        stdout_of(Command::new("git").current_dir(root()).args(args)).ok_or("could not run git")
+    };
+    let changed = git(&["diff", "--name-only", "--", BINDINGS])?
+        + &git(&["ls-files", "--others", "--exclude-standard", "--", BINDINGS])?;
+    if !changed.trim().is_empty() {
+        return Err(format!(
+            "the generated TypeScript types in {BINDINGS} are stale:\n{changed}\
+             run `cargo test -p schakel-core export_bindings` and commit {BINDINGS}"
+        ));
+    }
+    Ok(Outcome::Passed)
+}
+
+const BINDINGS: &str = "ui/src/lib/bindings";
 
 /// The `schakel` binary, for the integration tests that run it.
 fn build_cli() -> Result<Outcome> {

@@ -12,7 +12,8 @@ use crate::privacy::check_free_text;
 use crate::reference::Vocab;
 use crate::store::{Store, Writer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Open,
@@ -31,7 +32,8 @@ impl CaseStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     F,
@@ -39,7 +41,8 @@ pub enum Gender {
     X,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Interpreter {
     NotNeeded,
@@ -64,7 +67,8 @@ sql_enum!(Gender { Gender::F => "f", Gender::M => "m", Gender::X => "x" });
 sql_enum!(Interpreter { Interpreter::NotNeeded => "not_needed", Interpreter::Needed => "needed", Interpreter::Used => "used" });
 
 /// The fields of a case a worker edits. Sensitive fields are optional and coarse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CaseProfile {
     pub entry_route: String,
     pub municipality: String,
@@ -85,7 +89,8 @@ pub struct CaseProfile {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewCase {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -102,7 +107,8 @@ pub struct NewCase {
     pub profile: CaseProfile,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CaseSummary {
     pub id: Uuid,
     pub code: String,
@@ -118,26 +124,32 @@ pub struct CaseSummary {
     pub life_domains: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Case {
     #[serde(flatten)]
     pub summary: CaseSummary,
     pub owner_worker_id: Uuid,
     pub profile: CaseProfile,
+    #[ts(type = "number")]
     pub created_at: i64,
+    #[ts(type = "number")]
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Note {
     pub id: Uuid,
     pub case_id: Uuid,
     pub body: String,
+    #[ts(type = "number")]
     pub created_at: i64,
     pub created_by: Uuid,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSort {
     #[default]
@@ -147,7 +159,8 @@ pub enum CaseSort {
     Municipality,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CaseFilter {
     /// Start of a case code, as typed.
     pub search: Option<String>,
@@ -167,9 +180,11 @@ pub struct CaseFilter {
 /// network's cases would cost more than the page itself.
 pub const COUNT_CAP: i64 = 1000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CasePage {
     /// Matching cases, exact up to [`COUNT_CAP`].
+    #[ts(type = "number")]
     pub total: i64,
     /// True when there are more than `total` matches.
     pub total_capped: bool,

@@ -12,14 +12,16 @@ use crate::rights::RightsCheck;
 use crate::signals::Signal;
 use crate::store::Store;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReferralWithEvents {
     #[serde(flatten)]
     pub referral: Referral,
     pub events: Vec<ReferralEvent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum TimelineKind {
     CaseOpened,
@@ -51,17 +53,20 @@ impl TimelineKind {
 
 /// One line of the timeline. `code` is the event kind, step or purpose (translated by
 /// the UI); `subject` the record it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct TimelineEntry {
     pub on: NaiveDate,
     /// When it was recorded (Unix ms; 0 when unknown): orders entries of one day.
+    #[ts(type = "number")]
     pub at: i64,
     pub kind: TimelineKind,
     pub code: Option<String>,
     pub subject: Uuid,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CaseDetail {
     pub case: Case,
     pub notes: Vec<Note>,

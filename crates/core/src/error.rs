@@ -41,14 +41,17 @@ pub enum Error {
 }
 
 /// One bad row of an import, with the 1-based line number in the source file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportProblem {
+    #[ts(type = "number")]
     pub line: usize,
     pub reason: String,
 }
 
 /// Stable, machine-readable error kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     WrongPassphrase,
@@ -126,7 +129,8 @@ impl From<rusqlite::Error> for Error {
 }
 
 /// The serialisable form that crosses the CLI's `--json` output and the IPC boundary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ErrorReport {
     pub kind: ErrorKind,
     pub message: String,

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::reference::Vocab;
 use crate::store::{Store, Writer};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewFollowUp {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -29,7 +30,8 @@ pub struct NewFollowUp {
     pub assignee_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct FollowUp {
     pub id: Uuid,
     pub case_id: Uuid,
@@ -41,6 +43,7 @@ pub struct FollowUp {
     pub purpose_text: Option<String>,
     pub assignee_id: Uuid,
     pub done_on: Option<NaiveDate>,
+    #[ts(type = "number")]
     pub reschedules: i64,
 }
 

@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::reference::Vocab;
 use crate::store::{Store, Writer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum PartnerKind {
     Ocmw,
@@ -42,7 +43,8 @@ impl PartnerKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Partner {
     pub id: Uuid,
     pub owner_partner_id: Uuid,
@@ -51,7 +53,8 @@ pub struct Partner {
     pub municipality: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewPartner {
     pub id: Option<Uuid>,
     pub kind: Option<PartnerKind>,
@@ -59,14 +62,16 @@ pub struct NewPartner {
     pub municipality: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Worker {
     pub id: Uuid,
     pub partner_id: Uuid,
     pub display_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Project {
     pub id: Uuid,
     pub code: String,
@@ -75,7 +80,8 @@ pub struct Project {
     pub ends_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewProject {
     pub id: Option<Uuid>,
     pub code: String,

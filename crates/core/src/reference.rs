@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Vocab {
     Municipality,
@@ -71,12 +72,14 @@ impl Vocab {
 }
 
 /// One entry of a vocabulary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Term {
     pub code: String,
     pub name_nl: String,
     pub name_fr: String,
     pub name_en: String,
+    #[ts(type = "number")]
     pub sort_order: i64,
     pub active: bool,
     /// Granting level, for the rights taxonomy only.

@@ -25,7 +25,8 @@ use crate::error::{Error, Result};
 use crate::reference::Vocab;
 use crate::store::{Store, Writer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralState {
     Draft,
@@ -39,14 +40,16 @@ pub enum ReferralState {
     Expired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralMode {
     Cold,
     Warm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Warm step 1 and a gate for every referral: the person agreed.
@@ -71,7 +74,8 @@ pub enum EventKind {
 }
 
 /// Which side of a referral owns an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Sender,
@@ -266,7 +270,8 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
     Ok(d)
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewReferral {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -283,7 +288,8 @@ pub struct NewReferral {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewEvent {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -299,19 +305,22 @@ pub struct NewEvent {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReferralEvent {
     pub id: Uuid,
     pub referral_id: Uuid,
     pub kind: EventKind,
     pub occurred_on: NaiveDate,
+    #[ts(type = "number")]
     pub recorded_at: i64,
     pub partner_id: Uuid,
     pub worker_id: Option<Uuid>,
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Referral {
     pub id: Uuid,
     pub case_id: Uuid,
@@ -328,11 +337,13 @@ pub struct Referral {
     pub first_contact_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub decline_reason: Option<String>,
+    #[ts(type = "number")]
     pub created_at: i64,
 }
 
 /// What applying an event did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Applied {
     Recorded,

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::reference::Vocab;
 use crate::store::{Store, Writer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum RightStep {
     NotChecked,
@@ -59,7 +60,8 @@ impl RightStep {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewRightsCheck {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -71,7 +73,8 @@ pub struct NewRightsCheck {
     pub on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RightsCheck {
     pub id: Uuid,
     pub case_id: Uuid,

@@ -9,7 +9,8 @@ use crate::store::{Store, Writer};
 
 pub const MAX_SIGNAL_CHARS: usize = 500;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewSignal {
     #[serde(default)]
     pub id: Option<Uuid>,
@@ -18,12 +19,14 @@ pub struct NewSignal {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Signal {
     pub id: Uuid,
     pub case_id: Uuid,
     pub theme: String,
     pub text: String,
+    #[ts(type = "number")]
     pub created_at: i64,
 }
 

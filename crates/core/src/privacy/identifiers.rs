@@ -15,7 +15,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// The kind of personal identifier found in a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierKind {
     NationalNumber,
@@ -49,10 +50,13 @@ impl IdentifierKind {
 
 /// One identifier found in a text. Offsets are 0-based character (not byte) offsets,
 /// `end` exclusive.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Finding {
     pub kind: IdentifierKind,
+    #[ts(type = "number")]
     pub start: usize,
+    #[ts(type = "number")]
     pub end: usize,
 }
 

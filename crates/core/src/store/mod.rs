@@ -24,7 +24,8 @@ use crate::partners::PartnerKind;
 use crate::reference::Vocabularies;
 
 /// Who is acting: the unlocked worker and the partner they work for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Actor {
     pub partner_id: Uuid,
     pub worker_id: Uuid,
@@ -348,11 +349,14 @@ impl Store {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CheckReport {
     pub ok: bool,
     pub cipher_version: String,
+    #[ts(type = "number")]
     pub schema_version: i64,
+    #[ts(type = "number")]
     pub size_bytes: i64,
     pub problems: Vec<String>,
 }
