@@ -59,14 +59,17 @@ pub fn test() -> Result {
 fn all_steps(steps: &mut Steps) -> Result {
     steps.step("setup", || setup::setup().map(|()| Outcome::Passed))?;
     steps.step("fmt", fmt)?;
-    steps.step("clippy", clippy)?;
+    // The UI is written against the generated types, and the desktop shell embeds
+    // ui/dist at compile time: types first, then the UI, then the Rust checks.
     steps.step("ts types", ts_types)?;
+    steps.step("ui build", ui_build)?;
+    steps.step("ui", ui_tests)?;
+    steps.step("clippy", clippy)?;
     steps.step("build cli", build_cli)?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
     // Doctests first: the test runner's closing line should be the full suite's.
     steps.step("doctests", || doctests(nextest))?;
     steps.step("tests", || tests(nextest))?;
-    steps.step("ui", ui_tests)?;
     steps.step("e2e", e2e_tests)
 }
 
@@ -130,13 +133,23 @@ fn doctests(nextest: bool) -> Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
-/// The Svelte UI's own tests, once `ui/` exists.
-fn ui_tests() -> Result<Outcome> {
+/// Installs the UI's exact dependencies (`npm ci`) and builds it into `ui/dist`.
+fn ui_build() -> Result<Outcome> {
     let ui = root().join("ui");
     if !ui.join("package.json").exists() {
         return Ok(Outcome::Skipped("no ui/package.json yet"));
     }
     run(npm(&ui).arg("ci"))?;
+    run(npm(&ui).args(["run", "build"]))?;
+    Ok(Outcome::Passed)
+}
+
+/// The Svelte UI's own tests (Vitest), once `ui/` exists.
+fn ui_tests() -> Result<Outcome> {
+    let ui = root().join("ui");
+    if !ui.join("package.json").exists() {
+        return Ok(Outcome::Skipped("no ui/package.json yet"));
+    }
     run(npm(&ui).arg("test"))?;
     Ok(Outcome::Passed)
 }
