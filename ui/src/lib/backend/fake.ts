@@ -1,0 +1,400 @@
+// An in-memory Backend for tests and for running the UI in a plain browser. It mimics the
+// core's observable behaviour (statuses, error kinds) with made-up, anonymous data; it is
+// not a second implementation of the business rules.
+import type { Case } from '../bindings/Case';
+import type { CaseDetail } from '../bindings/CaseDetail';
+import type { CaseFilter } from '../bindings/CaseFilter';
+import type { CasePage } from '../bindings/CasePage';
+import type { CaseSummary } from '../bindings/CaseSummary';
+import type { ErrorKind } from '../bindings/ErrorKind';
+import type { FollowUp } from '../bindings/FollowUp';
+import type { NewCase } from '../bindings/NewCase';
+import type { Partner } from '../bindings/Partner';
+import type { Referral } from '../bindings/Referral';
+import type { Term } from '../bindings/Term';
+import type { Backend, CreateStoreInput, StoreStatus, TodayView } from './backend';
+import { BackendError } from './backend';
+
+export const FAKE_PASSPHRASE = 'demo schakel brussel 2026';
+export const FAKE_TODAY = '2026-11-25';
+export const FAKE_RECOVERY_KEY = 'R7QX-M4K9-2HTV-PL8C-W3ZD-9FBN-6YJE-A5GS';
+
+export interface FakeOptions {
+  status?: StoreStatus;
+  passphrase?: string;
+  /** Simulated latency per call, in ms (0 in tests). */
+  delayMs?: number;
+}
+
+type Row = [code: string, nl: string, fr: string, en: string];
+
+function vocab(rows: Row[]): Term[] {
+  return rows.map(([code, name_nl, name_fr, name_en], i) => ({
+    code,
+    name_nl,
+    name_fr,
+    name_en,
+    sort_order: (i + 1) * 10,
+    active: true,
+    level: null,
+  }));
+}
+
+export const FAKE_VOCABULARIES: Record<string, Term[]> = {
+  municipality: vocab([
+    ['21001', 'Anderlecht', 'Anderlecht', 'Anderlecht'],
+    ['21004', 'Brussel', 'Bruxelles', 'Brussels (City)'],
+    ['21010', 'Jette', 'Jette', 'Jette'],
+    ['21012', 'Sint-Jans-Molenbeek', 'Molenbeek-Saint-Jean', 'Molenbeek-Saint-Jean'],
+    ['21015', 'Schaarbeek', 'Schaerbeek', 'Schaerbeek'],
+  ]),
+  life_domain: vocab([
+    ['income', 'Inkomen', 'Revenus', 'Income'],
+    ['debts', 'Schulden', 'Dettes', 'Debts'],
+    ['housing', 'Wonen', 'Logement', 'Housing'],
+    ['health', 'Gezondheid', 'Santé', 'Health'],
+    ['work', 'Werk', 'Emploi', 'Work'],
+  ]),
+  entry_route: vocab([
+    ['own_initiative', 'Eigen initiatief', 'Initiative propre', 'Own initiative'],
+    ['proactive', 'Proactief contact', 'Contact proactif', 'Proactive contact'],
+    ['partner_referral', 'Doorverwijzing door een partner', 'Orientation par un partenaire', 'Referral by a partner'],
+  ]),
+  age_band: vocab([
+    ['18_24', '18–24 jaar', '18–24 ans', '18–24 years'],
+    ['25_34', '25–34 jaar', '25–34 ans', '25–34 years'],
+    ['35_44', '35–44 jaar', '35–44 ans', '35–44 years'],
+    ['65_74', '65–74 jaar', '65–74 ans', '65–74 years'],
+  ]),
+  household_type: vocab([
+    ['single', 'Alleenstaande', 'Personne isolée', 'Single person'],
+    ['single_parent', 'Eenoudergezin', 'Famille monoparentale', 'Single-parent family'],
+    ['couple_children', 'Koppel met kinderen', 'Couple avec enfants', 'Couple with children'],
+  ]),
+  follow_up_purpose: vocab([
+    ['check_referral', 'Doorverwijzing nagaan', "Vérifier l'orientation", 'Check the referral'],
+    ['check_right', 'Recht nagaan', 'Vérifier le droit', 'Check the right'],
+  ]),
+};
+
+export const FAKE_PARTNERS: Partner[] = [
+  { id: 'p-ocmw-jette', owner_partner_id: 'p-ocmw-jette', kind: 'ocmw', name: 'OCMW Jette', municipality: '21010' },
+  { id: 'p-caw-brussel', owner_partner_id: 'p-ocmw-jette', kind: 'caw', name: 'CAW Brussel', municipality: '21004' },
+  { id: 'p-dmw-cm', owner_partner_id: 'p-ocmw-jette', kind: 'dmw', name: 'DMW CM Brussel', municipality: null },
+];
+
+const ME = { partner_id: 'p-ocmw-jette', worker_id: 'w-1' };
+
+function makeCase(
+  n: number,
+  code: string,
+  opened_on: string,
+  municipality: string,
+  life_domains: string[],
+  status: 'open' | 'closed' = 'open',
+  partner = FAKE_PARTNERS[0],
+): Case {
+  const profile = {
+    entry_route: n % 2 ? 'own_initiative' : 'proactive',
+    municipality,
+    age_band: ['25_34', '35_44', '18_24', '65_74'][n % 4],
+    household_type: ['single', 'single_parent', 'couple_children'][n % 3],
+    gender: null,
+    contact_language: null,
+    interpreter: null,
+    residence_status: null,
+    life_domains,
+    project: null,
+  };
+  return {
+    id: `c-${n}`,
+    code,
+    status,
+    opened_on,
+    closed_on: status === 'closed' ? '2026-11-20' : null,
+    owner_partner_id: partner.id,
+    owner_worker_id: ME.worker_id,
+    partner_name: partner.name,
+    created_at: Date.parse(opened_on),
+    updated_at: Date.parse(opened_on),
+    ...profile,
+    profile,
+  };
+}
+
+function seedCases(): Case[] {
+  return [
+    makeCase(1, 'K7M4-QX9K', '2026-11-24', '21010', ['housing', 'income']),
+    makeCase(2, 'K7P2-AB3D', '2026-11-20', '21004', ['debts']),
+    makeCase(3, 'M3TR-8WZE', '2026-11-18', '21001', ['health', 'work']),
+    makeCase(4, 'B9XL-4NQF', '2026-10-30', '21015', ['income'], 'closed'),
+    makeCase(5, 'H2VC-7PKM', '2026-10-12', '21012', ['housing'], 'open', FAKE_PARTNERS[1]),
+  ];
+}
+
+function seedReferrals(): Referral[] {
+  const base = {
+    mode: 'warm' as const,
+    outside_service: null,
+    consent_on: '2026-11-19',
+    accepted_on: null,
+    first_contact_on: null,
+    ended_on: null,
+    decline_reason: null,
+    created_at: Date.parse('2026-11-19'),
+  };
+  return [
+    {
+      ...base,
+      id: 'r-1',
+      case_id: 'c-1',
+      case_code: 'K7M4-QX9K',
+      from_partner_id: ME.partner_id,
+      to_partner_id: 'p-caw-brussel',
+      life_domain: 'housing',
+      state: 'sent',
+      sent_on: '2026-11-19',
+    },
+    {
+      ...base,
+      id: 'r-2',
+      case_id: 'c-5',
+      case_code: 'H2VC-7PKM',
+      from_partner_id: 'p-caw-brussel',
+      to_partner_id: ME.partner_id,
+      life_domain: 'income',
+      state: 'sent',
+      sent_on: '2026-11-21',
+    },
+  ];
+}
+
+function seedFollowUps(): FollowUp[] {
+  return [
+    {
+      id: 'f-1',
+      case_id: 'c-1',
+      case_code: 'K7M4-QX9K',
+      referral_id: 'r-1',
+      rights_check_id: null,
+      due_on: '2026-11-25',
+      purpose: 'check_referral',
+      purpose_text: null,
+      assignee_id: ME.worker_id,
+      done_on: null,
+      reschedules: 0,
+    },
+    {
+      id: 'f-2',
+      case_id: 'c-3',
+      case_code: 'M3TR-8WZE',
+      referral_id: null,
+      rights_check_id: null,
+      due_on: '2026-11-23',
+      purpose: 'check_right',
+      purpose_text: null,
+      assignee_id: ME.worker_id,
+      done_on: null,
+      reschedules: 1,
+    },
+  ];
+}
+
+function fail(kind: ErrorKind, message: string, field?: string): never {
+  throw new BackendError(kind, message, field);
+}
+
+function summary(c: Case): CaseSummary {
+  const { id, code, status, opened_on, closed_on, owner_partner_id, partner_name } = c;
+  const { entry_route, municipality, age_band, household_type, life_domains } = c;
+  return {
+    id,
+    code,
+    status,
+    opened_on,
+    closed_on,
+    owner_partner_id,
+    partner_name,
+    entry_route,
+    municipality,
+    age_band,
+    household_type,
+    life_domains: [...life_domains],
+  };
+}
+
+function hasCode(vocabName: string, code: string): boolean {
+  return FAKE_VOCABULARIES[vocabName]?.some((t) => t.code === code) ?? false;
+}
+
+const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+export function createFakeBackend(options: FakeOptions = {}): Backend {
+  let status: StoreStatus = options.status ?? 'locked';
+  let passphrase = options.passphrase ?? FAKE_PASSPHRASE;
+  const cases = seedCases();
+  const referrals = seedReferrals();
+  const followUps = seedFollowUps();
+  let seq = cases.length;
+
+  const wait = () =>
+    options.delayMs ? new Promise<void>((r) => setTimeout(r, options.delayMs)) : Promise.resolve();
+
+  async function unlocked(): Promise<void> {
+    await wait();
+    if (status === 'missing') fail('store_not_found', 'no store');
+    if (status !== 'unlocked') fail('store_locked', 'store is locked');
+  }
+
+  function newCode(): string {
+    seq += 1;
+    let x = seq * 2654435761;
+    let s = '';
+    for (let i = 0; i < 8; i++) {
+      s += CODE_ALPHABET[x % 32];
+      x = Math.floor(x / 32) + i * 7;
+    }
+    return `${s.slice(0, 4)}-${s.slice(4)}`;
+  }
+
+  return {
+    async storeStatus() {
+      await wait();
+      return status;
+    },
+
+    async createStore(input: CreateStoreInput) {
+      await wait();
+      if (status !== 'missing') fail('store_exists', 'a store already exists');
+      if (!input.partnerName.trim()) fail('validation', 'partner name is required', 'partner_name');
+      if (!input.workerName.trim()) fail('validation', 'worker name is required', 'worker_name');
+      if (input.municipality && !hasCode('municipality', input.municipality))
+        fail('validation', 'unknown municipality', 'municipality');
+      // Stand-in for the core's rule, which is the one that counts.
+      if (input.passphrase.trim().split(/\s+/).length < 4 && input.passphrase.length < 20)
+        fail('validation', 'passphrase too weak', 'passphrase');
+      passphrase = input.passphrase;
+      status = 'unlocked';
+      return { recoveryKey: FAKE_RECOVERY_KEY };
+    },
+
+    async unlock(given: string) {
+      await wait();
+      if (status === 'missing') fail('store_not_found', 'no store');
+      if (given !== passphrase) fail('wrong_passphrase', 'wrong passphrase');
+      status = 'unlocked';
+    },
+
+    async lock() {
+      await wait();
+      if (status === 'unlocked') status = 'locked';
+    },
+
+    async listCases(filter: CaseFilter): Promise<CasePage> {
+      await unlocked();
+      const search = filter.search?.trim().toUpperCase().replace(/[\s-]/g, '') ?? '';
+      let rows = cases.filter(
+        (c) =>
+          (!search || c.code.replace('-', '').startsWith(search)) &&
+          (!filter.status || c.status === filter.status) &&
+          (!filter.municipality || c.municipality === filter.municipality) &&
+          (!filter.life_domain || c.life_domains.includes(filter.life_domain)) &&
+          (!filter.partner_id || c.owner_partner_id === filter.partner_id) &&
+          (!filter.entry_route || c.entry_route === filter.entry_route),
+      );
+      const by: Record<string, (a: Case, b: Case) => number> = {
+        opened_desc: (a, b) => b.opened_on.localeCompare(a.opened_on),
+        opened_asc: (a, b) => a.opened_on.localeCompare(b.opened_on),
+        code: (a, b) => a.code.localeCompare(b.code),
+        municipality: (a, b) => a.municipality.localeCompare(b.municipality),
+      };
+      rows = [...rows].sort(by[filter.sort] ?? by.opened_desc);
+      const total = rows.length;
+      const end = filter.limit == null ? undefined : filter.offset + filter.limit;
+      return {
+        total,
+        total_capped: false,
+        offset: filter.offset,
+        rows: rows.slice(filter.offset, end).map(summary),
+      };
+    },
+
+    async caseDetail(id: string): Promise<CaseDetail> {
+      await unlocked();
+      const c = cases.find((x) => x.id === id);
+      if (!c) fail('not_found', `case ${id} not found`);
+      return {
+        case: structuredClone(c),
+        notes: [],
+        referrals: referrals.filter((r) => r.case_id === id).map((r) => ({ ...r, events: [] })),
+        rights: [],
+        follow_ups: followUps.filter((f) => f.case_id === id),
+        signals: [],
+        timeline: [{ on: c.opened_on, at: c.created_at, kind: 'case_opened', code: null, subject: c.id }],
+      };
+    },
+
+    async openCase(input: NewCase): Promise<Case> {
+      await unlocked();
+      const required: [keyof NewCase & string, string][] = [
+        ['entry_route', 'entry_route'],
+        ['municipality', 'municipality'],
+        ['age_band', 'age_band'],
+        ['household_type', 'household_type'],
+      ];
+      for (const [field, vocabName] of required) {
+        const value = input[field];
+        if (typeof value !== 'string' || !value) fail('validation', `${field} is required`, field);
+        if (!hasCode(vocabName, value)) fail('validation', `unknown ${field} code`, field);
+      }
+      for (const d of input.life_domains) {
+        if (!hasCode('life_domain', d)) fail('validation', 'unknown life domain code', 'life_domains');
+      }
+      const profile = {
+        entry_route: input.entry_route,
+        municipality: input.municipality,
+        age_band: input.age_band,
+        household_type: input.household_type,
+        gender: input.gender,
+        contact_language: input.contact_language,
+        interpreter: input.interpreter,
+        residence_status: input.residence_status,
+        life_domains: [...input.life_domains],
+        project: input.project,
+      };
+      const now = Date.now();
+      const c: Case = {
+        id: input.id ?? `c-${seq + 1}`,
+        code: input.code ?? newCode(),
+        status: 'open',
+        opened_on: input.opened_on ?? FAKE_TODAY,
+        closed_on: null,
+        owner_partner_id: input.owner_partner_id ?? ME.partner_id,
+        owner_worker_id: input.owner_worker_id ?? ME.worker_id,
+        partner_name: FAKE_PARTNERS.find((p) => p.id === (input.owner_partner_id ?? ME.partner_id))?.name ?? '',
+        created_at: now,
+        updated_at: now,
+        ...profile,
+        profile,
+      };
+      cases.push(c);
+      return structuredClone(c);
+    },
+
+    async vocabularies() {
+      await unlocked();
+      return structuredClone(FAKE_VOCABULARIES);
+    },
+
+    async today(): Promise<TodayView> {
+      await unlocked();
+      const waiting = referrals.filter((r) => r.state === 'sent');
+      return {
+        today: FAKE_TODAY,
+        follow_ups_due: followUps.filter((f) => !f.done_on && f.due_on <= FAKE_TODAY),
+        incoming_waiting: waiting.filter((r) => r.to_partner_id === ME.partner_id),
+        sent_waiting: waiting.filter((r) => r.from_partner_id === ME.partner_id),
+      };
+    },
+  };
+}

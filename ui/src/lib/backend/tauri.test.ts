@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { invoke } from '@tauri-apps/api/core';
+import { BackendError, caseFilter } from './backend';
+import { createTauriBackend } from './tauri';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+
+const mockedInvoke = vi.mocked(invoke);
+
+describe('tauri backend', () => {
+  beforeEach(() => {
+    mockedInvoke.mockReset();
+  });
+
+  it('calls snake_case commands with camelCase argument objects', async () => {
+    mockedInvoke.mockResolvedValue(undefined);
+    const b = createTauriBackend();
+    const filter = caseFilter({ search: 'K7' });
+    const input = { partnerKind: 'ocmw', partnerName: 'OCMW Jette', workerName: 'An', passphrase: 'p' } as const;
+
+    await b.storeStatus();
+    await b.createStore(input);
+    await b.unlock('secret words');
+    await b.lock();
+    await b.listCases(filter);
+    await b.caseDetail('c-1');
+    await b.vocabularies();
+    await b.today();
+
+    expect(mockedInvoke.mock.calls).toEqual([
+      ['store_status', undefined],
+      ['create_store', { input }],
+      ['unlock', { passphrase: 'secret words' }],
+      ['lock', undefined],
+      ['list_cases', { filter }],
+      ['case_detail', { id: 'c-1' }],
+      ['vocabularies', undefined],
+      ['today', undefined],
+    ]);
+  });
+
+  it('returns what the command resolves with', async () => {
+    mockedInvoke.mockResolvedValue({ recoveryKey: 'ABCD-EFGH' });
+    const result = await createTauriBackend().createStore({
+      partnerKind: 'caw',
+      partnerName: 'CAW Brussel',
+      workerName: 'Jo',
+      passphrase: 'x',
+    });
+    expect(result).toEqual({ recoveryKey: 'ABCD-EFGH' });
+  });
+
+  it('turns a rejected ErrorReport into a BackendError', async () => {
+    mockedInvoke.mockRejectedValue({ kind: 'wrong_passphrase', message: 'wrong passphrase', field: null, problems: [] });
+    const err = await createTauriBackend().unlock('nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect(err).toMatchObject({ kind: 'wrong_passphrase', message: 'wrong passphrase' });
+    expect((err as BackendError).field).toBeUndefined();
+  });
+
+  it('keeps the field of a validation error', async () => {
+    mockedInvoke.mockRejectedValue({ kind: 'validation', message: 'unknown code', field: 'municipality', problems: [] });
+    const err = await createTauriBackend().openCase({} as never).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'validation', field: 'municipality' });
+  });
+
+  it('accepts a report serialised as a JSON string', async () => {
+    mockedInvoke.mockRejectedValue(JSON.stringify({ kind: 'store_locked', message: 'locked', field: null, problems: [] }));
+    await expect(createTauriBackend().today()).rejects.toMatchObject({ kind: 'store_locked' });
+  });
+
+  it('maps anything else to kind "unexpected"', async () => {
+    mockedInvoke.mockRejectedValue('command list_cases not found');
+    await expect(createTauriBackend().listCases(caseFilter())).rejects.toMatchObject({
+      kind: 'unexpected',
+      message: 'command list_cases not found',
+    });
+    mockedInvoke.mockRejectedValue({ kind: 'not_a_kind', message: 'x' });
+    await expect(createTauriBackend().today()).rejects.toMatchObject({ kind: 'unexpected' });
+  });
+});
