@@ -59,11 +59,11 @@ pub fn test() -> Result {
 fn all_steps(steps: &mut Steps) -> Result {
     steps.step("setup", || setup::setup().map(|()| Outcome::Passed))?;
     steps.step("fmt", fmt)?;
-    // The UI is written against the generated types, and the desktop shell embeds
-    // ui/dist at compile time: types first, then the UI, then the Rust checks.
-    steps.step("ts types", ts_types)?;
+    // The desktop shell embeds ui/dist at compile time: the UI is built first (against the
+    // committed types), then the types are regenerated and compared with what is committed.
     steps.step("ui build", ui_build)?;
     steps.step("ui", ui_tests)?;
+    steps.step("ts types", ts_types)?;
     steps.step("clippy", clippy)?;
     steps.step("build cli", build_cli)?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
@@ -87,7 +87,16 @@ fn clippy() -> Result<Outcome> {
 /// The TypeScript types of the IPC boundary are generated from Rust (ts-rs) and
 /// committed; regenerate them and fail if that changed anything.
 fn ts_types() -> Result<Outcome> {
-    run(cargo().args(["test", "-p", "schakel-core", "--locked", "--lib", "export_bindings"]))?;
+    run(cargo().args([
+        "test",
+        "-p",
+        "schakel-core",
+        "-p",
+        "schakel-app",
+        "--locked",
+        "--lib",
+        "export_bindings",
+    ]))?;
     // Changed or new files against the index (what a commit would take).
     let git = |args: &[&str]| {
         stdout_of(Command::new("git").current_dir(root()).args(args)).ok_or("could not run git")
@@ -97,7 +106,7 @@ fn ts_types() -> Result<Outcome> {
     if !changed.trim().is_empty() {
         return Err(format!(
             "the generated TypeScript types in {BINDINGS} are stale:\n{changed}\
-             run `cargo test -p schakel-core export_bindings` and commit {BINDINGS}"
+             run `cargo test -p schakel-core -p schakel-app export_bindings` and commit {BINDINGS}"
         ));
     }
     Ok(Outcome::Passed)

@@ -1,0 +1,19 @@
+//! The reference vocabularies, for pickers and for showing names instead of codes.
+
+use std::collections::BTreeMap;
+
+use schakel_core::reference::{Term, Vocab};
+use tauri::AppHandle;
+
+use crate::error::AppResult;
+use crate::state::with_store;
+
+/// Every vocabulary, keyed by its table name (`municipality`, `life_domain`, …).
+#[tauri::command]
+pub async fn vocabularies(app: AppHandle) -> AppResult<BTreeMap<String, Vec<Term>>> {
+    with_store(app, |store| {
+        let vocab = store.vocabularies();
+        Ok(Vocab::ALL.into_iter().map(|v| (v.table().to_owned(), vocab.terms(v).to_vec())).collect())
+    })
+    .await
+}

@@ -1,0 +1,116 @@
+//! Schakel's desktop shell. It knows Tauri and nothing of SQL: every command is a thin
+//! call into `schakel-core`, errors cross the IPC boundary as typed reports
+//! (`error.rs`), and the store lives in `AppState` while unlocked.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Manager};
+use tauri_plugin_log::{Target, TargetKind};
+
+use crate::state::AppState;
+
+/// `SCHAKEL_STORE`: an explicit store path (tests, `cargo xtask run` demo stores).
+pub const STORE_ENV: &str = "SCHAKEL_STORE";
+/// `SCHAKEL_TEST_MODE=1`: never touch the user's data. The store goes to a per-process
+/// directory under the system temp dir, which does not depend on the app identifier,
+/// logs go to stdout only, and the single-instance guard is off so tests can run apps
+/// side by side, and the webview keeps its cache and storage in that directory too.
+pub const TEST_MODE_ENV: &str = "SCHAKEL_TEST_MODE";
+
+fn test_mode() -> bool {
+    std::env::var(TEST_MODE_ENV).is_ok_and(|v| v == "1")
+}
+
+/// Where the store is: `SCHAKEL_STORE`, else the test-mode temp dir, else
+/// `<app data dir>/schakel.db`.
+fn store_path(app: &AppHandle) -> tauri::Result<PathBuf> {
+    if let Some(p) = std::env::var_os(STORE_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    if test_mode() {
+        return Ok(test_dir().join("schakel.db"));
+    }
+    Ok(app.path().app_data_dir()?.join("schakel.db"))
+}
+
+/// The per-process test-mode directory (identifier-independent, under the temp dir).
+fn test_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("schakel-test-{}", std::process::id()))
+}
+
+/// Creates the main window from `tauri.conf.json` (where it has `"create": false`), so
+/// that in test mode its webview data stays out of the user's profile.
+fn create_main_window(app: &tauri::App) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main").cloned() else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?;
+    if test_mode() {
+        window = window.data_directory(test_dir().join("webview"));
+    }
+    window.build()?;
+    Ok(())
+}
+
+/// Logs only this crate, at info, and never case content: our log lines name events and
+/// error kinds only. Everything else (dependencies, and whatever the UI sends through
+/// `log:default`, whose target is `webview:…`) is dropped by the `Off` default.
+fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let mut targets = vec![Target::new(TargetKind::Stdout)];
+    if !test_mode() {
+        targets.push(Target::new(TargetKind::LogDir { file_name: Some("schakel".into()) }));
+    }
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets(targets)
+        .level(log::LevelFilter::Off)
+        .level_for("schakel_app", log::LevelFilter::Info)
+        .build()
+}
+
+pub fn run() {
+    let mut builder = tauri::Builder::default();
+    // Registered first, as the plugin requires: a second launch focuses this window
+    // instead of racing for the store's lock.
+    if !test_mode() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }));
+    }
+    let result = builder
+        .plugin(log_plugin())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            let path = store_path(app.handle())?;
+            app.manage(AppState::new(path));
+            create_main_window(app)?;
+            log::info!("Schakel {} started", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::store::store_status,
+            commands::store::create_store,
+            commands::store::unlock,
+            commands::store::lock,
+            commands::cases::list_cases,
+            commands::cases::case_detail,
+            commands::cases::open_case,
+            commands::reference::vocabularies,
+            commands::today::today,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        log::error!("Schakel stopped with an error: {e}");
+        eprintln!("Schakel could not start: {e}");
+        std::process::exit(1);
+    }
+}
