@@ -11,6 +11,9 @@ export default defineConfig(({ mode }) => ({
     port: 1420,
     strictPort: true,
     watch: { ignored: ['**/src-tauri/**'] },
+    // Tests read src-tauri/build.rs to check the command names match; the dev server
+    // itself serves nothing outside ui/.
+    fs: mode === 'test' ? { allow: ['..'] } : undefined,
   },
   build: {
     outDir: 'dist',

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod ticker;
 
 use std::path::PathBuf;
 
@@ -35,6 +36,18 @@ fn store_path(app: &AppHandle) -> tauri::Result<PathBuf> {
         return Ok(test_dir().join("schakel.db"));
     }
     Ok(app.path().app_data_dir()?.join("schakel.db"))
+}
+
+/// `SCHAKEL_AUTO_LOCK_SECONDS`, honoured in test mode only: lets an end-to-end test see
+/// auto-lock happen without waiting minutes.
+pub const AUTO_LOCK_SECONDS_ENV: &str = "SCHAKEL_AUTO_LOCK_SECONDS";
+
+fn idle_override() -> Option<std::time::Duration> {
+    if !test_mode() {
+        return None;
+    }
+    let secs: u64 = std::env::var(AUTO_LOCK_SECONDS_ENV).ok()?.parse().ok()?;
+    Some(std::time::Duration::from_secs(secs.max(1)))
 }
 
 /// The per-process test-mode directory (identifier-independent, under the temp dir).
@@ -91,8 +104,9 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let path = store_path(app.handle())?;
-            app.manage(AppState::new(path));
+            app.manage(AppState::new(path, idle_override()));
             create_main_window(app)?;
+            ticker::spawn(app.handle().clone());
             log::info!("Schakel {} started", env!("CARGO_PKG_VERSION"));
             Ok(())
         })
@@ -101,10 +115,30 @@ pub fn run() {
             commands::store::create_store,
             commands::store::unlock,
             commands::store::lock,
+            commands::session::session,
+            commands::session::save_settings,
+            commands::session::activity,
+            commands::session::passphrase_strength_of,
             commands::cases::list_cases,
             commands::cases::case_detail,
+            commands::cases::case_by_code,
             commands::cases::open_case,
+            commands::cases::update_case,
+            commands::cases::close_case,
+            commands::cases::reopen_case,
+            commands::cases::add_note,
+            commands::referrals::create_referral,
+            commands::referrals::record_event,
+            commands::rights::add_rights_check,
+            commands::rights::set_right_step,
+            commands::rights::set_non_take_up,
+            commands::follow_ups::add_follow_up,
+            commands::follow_ups::complete_follow_up,
+            commands::follow_ups::reschedule_follow_up,
+            commands::signals::add_signal,
+            commands::privacy::check_text,
             commands::reference::vocabularies,
+            commands::reference::partners,
             commands::today::today,
         ])
         .run(tauri::generate_context!());

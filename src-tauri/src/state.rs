@@ -1,12 +1,15 @@
 //! What the shell keeps between commands: where the store is, the open store (if
-//! unlocked) and when the user last did something (for auto-lock, coming later).
+//! unlocked), when the user last did something and after how long idle it locks.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use schakel_core::Store;
+use schakel_core::settings::Settings;
 use tauri::{AppHandle, Manager};
+use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
@@ -14,26 +17,60 @@ pub struct AppState {
     pub store_path: PathBuf,
     store: Mutex<Option<Store>>,
     last_activity: Mutex<Instant>,
+    idle_limit: Mutex<Duration>,
+    /// `SCHAKEL_AUTO_LOCK_SECONDS` in test mode: replaces the store's setting.
+    idle_override: Option<Duration>,
+    /// Follow-ups already announced by a desktop notification in this unlocked session.
+    pub notified: Mutex<HashSet<Uuid>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl AppState {
-    pub fn new(store_path: PathBuf) -> Self {
-        AppState { store_path, store: Mutex::new(None), last_activity: Mutex::new(Instant::now()) }
+    pub fn new(store_path: PathBuf, idle_override: Option<Duration>) -> Self {
+        AppState {
+            store_path,
+            store: Mutex::new(None),
+            last_activity: Mutex::new(Instant::now()),
+            idle_limit: Mutex::new(Duration::from_secs(
+                u64::from(Settings::default().auto_lock_minutes) * 60,
+            )),
+            idle_override,
+            notified: Mutex::new(HashSet::new()),
+        }
     }
 
     /// The store slot. A panic in another command must not lock the user out: every
     /// write is one transaction that rolled back when its `Writer` unwound, so the
     /// store behind a poisoned mutex is still consistent.
     pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.store)
+    }
+
+    /// Drops the open store, if any: the connection closes, the file lock is released
+    /// and the data key is zeroized (`DataKey` zeroizes on drop). True if it was open.
+    pub fn lock_store(&self) -> bool {
+        let store = self.slot().take();
+        lock(&self.notified).clear();
+        store.is_some()
     }
 
     pub fn touch(&self) {
-        *self.last_activity.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        *lock(&self.last_activity) = Instant::now();
     }
 
-    pub fn last_activity(&self) -> Instant {
-        *self.last_activity.lock().unwrap_or_else(PoisonError::into_inner)
+    pub fn idle_for(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(*lock(&self.last_activity))
+    }
+
+    pub fn set_idle_limit(&self, settings: &Settings) {
+        *lock(&self.idle_limit) = Duration::from_secs(u64::from(settings.auto_lock_minutes) * 60);
+    }
+
+    pub fn idle_limit(&self) -> Duration {
+        self.idle_override.unwrap_or_else(|| *lock(&self.idle_limit))
     }
 }
 

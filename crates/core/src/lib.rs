@@ -17,6 +17,7 @@ pub mod privacy;
 pub mod reference;
 pub mod referrals;
 pub mod rights;
+pub mod settings;
 pub mod signals;
 pub mod store;
 

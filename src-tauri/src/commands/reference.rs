@@ -1,7 +1,9 @@
-//! The reference vocabularies, for pickers and for showing names instead of codes.
+//! Reference data: the vocabularies, for pickers and for showing names instead of codes,
+//! and the partners of the network.
 
 use std::collections::BTreeMap;
 
+use schakel_core::partners::Partner;
 use schakel_core::reference::{Term, Vocab};
 use tauri::AppHandle;
 
@@ -16,4 +18,10 @@ pub async fn vocabularies(app: AppHandle) -> AppResult<BTreeMap<String, Vec<Term
         Ok(Vocab::ALL.into_iter().map(|v| (v.table().to_owned(), vocab.terms(v).to_vec())).collect())
     })
     .await
+}
+
+/// The partner organisations known to this store, the store's own included.
+#[tauri::command]
+pub async fn partners(app: AppHandle) -> AppResult<Vec<Partner>> {
+    with_store(app, |store| store.partners()).await
 }

@@ -2,7 +2,7 @@
 
 use schakel_core::partners::PartnerKind;
 use schakel_core::{InitStore, Store};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::AppHandle;
 use zeroize::Zeroizing;
 
@@ -42,21 +42,29 @@ pub async fn store_status(app: AppHandle) -> AppResult<StoreStatus> {
     .await
 }
 
+/// First-run input: the worker's own partner, the worker, and the passphrase.
+#[derive(Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStoreInput {
+    pub partner_kind: PartnerKind,
+    pub partner_name: String,
+    #[ts(optional)]
+    pub municipality: Option<String>,
+    pub worker_name: String,
+    pub passphrase: String,
+}
+
 /// Creates the store at the configured path and leaves it unlocked.
 #[tauri::command]
-pub async fn create_store(
-    app: AppHandle,
-    partner_kind: PartnerKind,
-    partner_name: String,
-    municipality: Option<String>,
-    worker_name: String,
-    passphrase: String,
-) -> AppResult<CreatedStore> {
+pub async fn create_store(app: AppHandle, input: CreateStoreInput) -> AppResult<CreatedStore> {
+    let CreateStoreInput { partner_kind, partner_name, municipality, worker_name, passphrase } = input;
     let passphrase = Zeroizing::new(passphrase);
     blocking(app, move |state| {
         let init = InitStore { partner_kind, partner_name, municipality, worker_name };
         let mut slot = state.slot();
         let (store, recovery) = Store::create(&state.store_path, &init, &passphrase)?;
+        state.set_idle_limit(&store.settings()?);
         *slot = Some(store);
         log::info!("store created");
         Ok(CreatedStore { recovery_key: recovery.as_str().to_owned() })
@@ -72,7 +80,9 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> AppResult<()> {
     blocking(app, move |state| {
         let mut slot = state.slot();
         if slot.is_none() {
-            *slot = Some(Store::open(&state.store_path, &passphrase)?);
+            let store = Store::open(&state.store_path, &passphrase)?;
+            state.set_idle_limit(&store.settings()?);
+            *slot = Some(store);
             log::info!("store unlocked");
         }
         Ok(())
@@ -85,8 +95,7 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> AppResult<()> {
 #[tauri::command]
 pub async fn lock(app: AppHandle) -> AppResult<()> {
     blocking(app, |state| {
-        if let Some(store) = state.slot().take() {
-            drop(store);
+        if state.lock_store() {
             log::info!("store locked");
         }
         Ok(())

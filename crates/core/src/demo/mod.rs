@@ -79,6 +79,7 @@ pub fn generate(
     let salt = u64::try_from(existing).unwrap_or(0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ salt);
     let mut summary = DemoSummary::default();
+    store.write(|w| w.mark_demo())?;
     let net = setup_network(store, &mut rng, start, &mut summary)?;
     let mut sim = Sim { net: &net, until, start, rng, sum: summary, last_event_ms: 0 };
     let total = u64::from(opts.cases);

@@ -42,7 +42,9 @@ fn all_cases(store: &Store) -> Vec<CaseSummary> {
 fn demo_data_is_consistent_and_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = new_store(dir.path(), "a.db");
+    assert!(!a.is_demo().unwrap());
     let sa = run(&mut a, 300, 7);
+    assert!(a.is_demo().unwrap(), "a demo store says it is one");
     assert_eq!(sa.cases, 300);
     assert_eq!(sa.partners, NETWORK.len() as u32);
     assert_eq!(sa.projects, 2);

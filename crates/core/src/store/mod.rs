@@ -81,13 +81,35 @@ pub struct Store {
     today: Option<NaiveDate>,
 }
 
+/// Shortest passphrase accepted, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+/// Lowest zxcvbn score (0 to 4) accepted.
+pub const MIN_PASSPHRASE_SCORE: u8 = 3;
+
+/// How good a passphrase is, for feedback while it is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PassphraseStrength {
+    /// zxcvbn's score, 0 (guessed at once) to 4 (very hard to guess).
+    pub score: u8,
+    /// Whether [`check_passphrase_strength`] accepts it.
+    pub acceptable: bool,
+    pub too_short: bool,
+}
+
+pub fn passphrase_strength(passphrase: &str) -> PassphraseStrength {
+    let too_short = passphrase.chars().count() < MIN_PASSPHRASE_CHARS;
+    let score = if passphrase.is_empty() { 0 } else { zxcvbn::zxcvbn(passphrase, &[]).score() as u8 };
+    PassphraseStrength { score, acceptable: !too_short && score >= MIN_PASSPHRASE_SCORE, too_short }
+}
+
 /// Minimum passphrase quality: at least 10 characters and a zxcvbn score of 3 of 4.
 pub fn check_passphrase_strength(passphrase: &str) -> Result<()> {
-    if passphrase.chars().count() < 10 {
+    let s = passphrase_strength(passphrase);
+    if s.too_short {
         return Err(Error::validation("passphrase", "use at least 10 characters"));
     }
-    let score = zxcvbn::zxcvbn(passphrase, &[]).score();
-    if (score as u8) < 3 {
+    if !s.acceptable {
         return Err(Error::validation("passphrase", "too easy to guess: use several unrelated words"));
     }
     Ok(())
@@ -447,4 +469,26 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "busy_timeout", 2000)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strength_feedback_matches_the_rule_that_counts() {
+        for (p, ok) in [
+            ("", false),
+            ("abc", false),
+            ("password12", false),
+            ("aaaaaaaaaaaaaaaa", false),
+            ("correct horse battery staple 42", true),
+            ("kanaal fiets oktober brood", true),
+        ] {
+            let s = passphrase_strength(p);
+            assert_eq!(s.acceptable, ok, "{p}: {s:?}");
+            assert_eq!(check_passphrase_strength(p).is_ok(), ok, "{p}");
+        }
+        assert!(passphrase_strength("short").too_short);
+    }
 }

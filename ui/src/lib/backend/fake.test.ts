@@ -26,7 +26,7 @@ describe('fake backend', () => {
   it('refuses a wrong passphrase and data access while locked', async () => {
     const b = createFakeBackend();
     await expect(b.unlock('wrong')).rejects.toMatchObject({ kind: 'wrong_passphrase' });
-    await expect(b.listCases(caseFilter())).rejects.toMatchObject({ kind: 'store_locked' });
+    await expect(b.listCases(caseFilter())).rejects.toMatchObject({ kind: 'locked' });
     await b.unlock(FAKE_PASSPHRASE);
     expect(await b.storeStatus()).toBe('unlocked');
     await b.lock();

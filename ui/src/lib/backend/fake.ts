@@ -6,13 +6,22 @@ import type { CaseDetail } from '../bindings/CaseDetail';
 import type { CaseFilter } from '../bindings/CaseFilter';
 import type { CasePage } from '../bindings/CasePage';
 import type { CaseSummary } from '../bindings/CaseSummary';
-import type { ErrorKind } from '../bindings/ErrorKind';
+import type { AppErrorKind } from '../bindings/AppErrorKind';
 import type { FollowUp } from '../bindings/FollowUp';
 import type { NewCase } from '../bindings/NewCase';
 import type { Partner } from '../bindings/Partner';
 import type { Referral } from '../bindings/Referral';
 import type { Term } from '../bindings/Term';
-import type { Backend, CreateStoreInput, StoreStatus, TodayView } from './backend';
+import type { Applied } from '../bindings/Applied';
+import type { Finding } from '../bindings/Finding';
+import type { Note } from '../bindings/Note';
+import type { ReferralEvent } from '../bindings/ReferralEvent';
+import type { ReferralState } from '../bindings/ReferralState';
+import type { RightsCheck } from '../bindings/RightsCheck';
+import type { Settings } from '../bindings/Settings';
+import type { Signal } from '../bindings/Signal';
+import type { TimelineEntry } from '../bindings/TimelineEntry';
+import type { Backend, CreateStoreInput, StoreStatus, Today } from './backend';
 import { BackendError } from './backend';
 
 export const FAKE_PASSPHRASE = 'demo schakel brussel 2026';
@@ -24,6 +33,8 @@ export interface FakeOptions {
   passphrase?: string;
   /** Simulated latency per call, in ms (0 in tests). */
   delayMs?: number;
+  /** Whether the store says it holds demo data. */
+  demo?: boolean;
 }
 
 type Row = [code: string, nl: string, fr: string, en: string];
@@ -200,7 +211,7 @@ function seedFollowUps(): FollowUp[] {
   ];
 }
 
-function fail(kind: ErrorKind, message: string, field?: string): never {
+function fail(kind: AppErrorKind, message: string, field?: string): never {
   throw new BackendError(kind, message, field);
 }
 
@@ -229,21 +240,61 @@ function hasCode(vocabName: string, code: string): boolean {
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-export function createFakeBackend(options: FakeOptions = {}): Backend {
+/**
+ * A crude stand-in for the core's identifier check (e-mail addresses and long digit
+ * runs only): enough to show the inline warning in the browser and in unit tests.
+ */
+export function findIdentifiers(text: string): Finding[] {
+  const found: Finding[] = [];
+  for (const m of text.matchAll(/[\w.+-]+@[\w-]+\.[\w.]+/g))
+    found.push({ kind: 'email', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  for (const m of text.matchAll(/\d[\d ./-]{8,}\d/g))
+    found.push({ kind: 'national_number', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  return found;
+}
+
+/** A fake with hooks for tests: fire the shell's events, see the notifications sent. */
+export interface FakeBackend extends Backend {
+  fireAutoLock(): void;
+  fireReminder(dueToday: number): void;
+  notifications: { title: string; body: string }[];
+}
+
+export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
+  const notifications: { title: string; body: string }[] = [];
   let status: StoreStatus = options.status ?? 'locked';
   let passphrase = options.passphrase ?? FAKE_PASSPHRASE;
   const cases = seedCases();
   const referrals = seedReferrals();
   const followUps = seedFollowUps();
+  const notes: Note[] = [];
+  const rights: RightsCheck[] = [];
+  const signals: Signal[] = [];
+  const events: ReferralEvent[] = [];
+  let settings: Settings = { auto_lock_minutes: 10 };
+  const autoLockHandlers: ((e: { idle_seconds: number }) => void)[] = [];
+  const reminderHandlers: ((e: { due_today: number; new: number }) => void)[] = [];
   let seq = cases.length;
+  let ids = 0;
+  const nextId = (prefix: string) => `${prefix}-${++ids}-${Date.now()}`;
+
+  function caseOf(id: string): Case {
+    const c = cases.find((x) => x.id === id);
+    if (!c) fail('not_found', `case ${id} not found`);
+    return c;
+  }
+
+  function checkText(field: string, text: string): void {
+    if (findIdentifiers(text).length > 0)
+      fail('validation', 'contains an identifier of a person, which may not be stored', field);
+  }
 
   const wait = () =>
     options.delayMs ? new Promise<void>((r) => setTimeout(r, options.delayMs)) : Promise.resolve();
 
   async function unlocked(): Promise<void> {
     await wait();
-    if (status === 'missing') fail('store_not_found', 'no store');
-    if (status !== 'unlocked') fail('store_locked', 'store is locked');
+    if (status !== 'unlocked') fail('locked', 'the store is locked: unlock it first');
   }
 
   function newCode(): string {
@@ -258,6 +309,15 @@ export function createFakeBackend(options: FakeOptions = {}): Backend {
   }
 
   return {
+    notifications,
+    fireAutoLock() {
+      status = 'locked';
+      for (const h of [...autoLockHandlers]) h({ idle_seconds: settings.auto_lock_minutes * 60 });
+    },
+    fireReminder(dueToday: number) {
+      for (const h of [...reminderHandlers]) h({ due_today: dueToday, new: dueToday });
+    },
+
     async storeStatus() {
       await wait();
       return status;
@@ -321,17 +381,216 @@ export function createFakeBackend(options: FakeOptions = {}): Backend {
 
     async caseDetail(id: string): Promise<CaseDetail> {
       await unlocked();
-      const c = cases.find((x) => x.id === id);
-      if (!c) fail('not_found', `case ${id} not found`);
-      return {
-        case: structuredClone(c),
-        notes: [],
-        referrals: referrals.filter((r) => r.case_id === id).map((r) => ({ ...r, events: [] })),
-        rights: [],
+      const c = caseOf(id);
+      const refs = referrals
+        .filter((r) => r.case_id === id)
+        .map((r) => ({ ...r, events: events.filter((e) => e.referral_id === r.id) }));
+      const timeline: TimelineEntry[] = [
+        { on: c.opened_on, at: c.created_at, kind: 'case_opened' as const, code: null, subject: c.id },
+        ...notes.filter((n) => n.case_id === id).map((n) => ({ on: FAKE_TODAY, at: n.created_at, kind: 'note' as const, code: null, subject: n.id })),
+        ...refs.flatMap((r) => r.events.map((e) => ({ on: e.occurred_on, at: e.recorded_at, kind: 'referral_event' as const, code: e.kind, subject: r.id }))),
+      ].sort((a, b) => b.on.localeCompare(a.on) || b.at - a.at);
+      return structuredClone({
+        case: c,
+        notes: notes.filter((n) => n.case_id === id).reverse(),
+        referrals: refs,
+        rights: rights.filter((r) => r.case_id === id),
         follow_ups: followUps.filter((f) => f.case_id === id),
-        signals: [],
-        timeline: [{ on: c.opened_on, at: c.created_at, kind: 'case_opened', code: null, subject: c.id }],
+        signals: signals.filter((x) => x.case_id === id),
+        timeline,
+      });
+    },
+
+    async caseByCode(code: string): Promise<Case> {
+      await unlocked();
+      const want = code.trim().toUpperCase().replace(/[\s-]/g, '');
+      const c = cases.find((x) => x.code.replace('-', '') === want);
+      if (!c) fail('not_found', `no case with code ${code}`);
+      return structuredClone(c);
+    },
+
+    async updateCase(id, profile) {
+      await unlocked();
+      const c = caseOf(id);
+      Object.assign(c, profile, { profile: { ...profile }, updated_at: Date.now() });
+    },
+
+    async closeCase(id, on) {
+      await unlocked();
+      const c = caseOf(id);
+      if (c.status === 'closed') fail('conflict', 'the case is already closed');
+      c.status = 'closed';
+      c.closed_on = on;
+    },
+
+    async reopenCase(id) {
+      await unlocked();
+      const c = caseOf(id);
+      c.status = 'open';
+      c.closed_on = null;
+    },
+
+    async addNote(caseId, body) {
+      await unlocked();
+      caseOf(caseId);
+      if (!body.trim()) fail('validation', 'a note cannot be empty', 'body');
+      checkText('body', body);
+      const n: Note = { id: nextId('n'), case_id: caseId, body: body.trim(), created_at: Date.now(), created_by: ME.worker_id };
+      notes.push(n);
+      return n.id;
+    },
+
+    async createReferral(input) {
+      await unlocked();
+      const c = caseOf(input.case_id);
+      if (input.to_partner_id === ME.partner_id) fail('validation', 'a referral cannot go to its own partner', 'to_partner_id');
+      if (!input.to_partner_id && !input.outside_service?.trim()) fail('validation', 'choose a partner or a service', 'to_partner_id');
+      const r: Referral = {
+        id: input.id ?? nextId('r'),
+        case_id: c.id,
+        case_code: c.code,
+        from_partner_id: ME.partner_id,
+        to_partner_id: input.to_partner_id,
+        outside_service: input.outside_service,
+        life_domain: input.life_domain,
+        mode: input.mode,
+        state: 'draft',
+        consent_on: null,
+        sent_on: null,
+        accepted_on: null,
+        first_contact_on: null,
+        ended_on: null,
+        decline_reason: null,
+        created_at: Date.now(),
       };
+      referrals.push(r);
+      return r.id;
+    },
+
+    async recordEvent(input): Promise<Applied> {
+      await unlocked();
+      const r = referrals.find((x) => x.id === input.referral_id);
+      if (!r) fail('not_found', 'referral not found');
+      if (input.kind === 'sent' && !r.consent_on) fail('validation', 'consent is required before sending', 'kind');
+      if (input.kind === 'declined' && !input.reason) fail('validation', 'a declined referral needs a reason', 'reason');
+      const next: Partial<Record<typeof input.kind, ReferralState>> = {
+        sent: 'sent', accepted: 'accepted', declined: 'declined', first_contact: 'first_contact',
+        completed: 'completed', no_show: 'no_show', withdrawn: 'withdrawn', expired: 'expired',
+      };
+      const to = next[input.kind];
+      if (to) r.state = to;
+      if (input.kind === 'consent') r.consent_on = input.occurred_on;
+      if (input.kind === 'sent') r.sent_on = input.occurred_on;
+      if (input.kind === 'accepted') r.accepted_on = input.occurred_on;
+      if (input.kind === 'first_contact') r.first_contact_on = input.occurred_on;
+      if (input.kind === 'declined') r.decline_reason = input.reason;
+      events.push({ id: input.id ?? nextId('e'), referral_id: r.id, kind: input.kind, occurred_on: input.occurred_on, recorded_at: Date.now(), partner_id: input.partner_id ?? ME.partner_id, worker_id: ME.worker_id, reason: input.reason });
+      return 'recorded';
+    },
+
+    async addRightsCheck(input) {
+      await unlocked();
+      caseOf(input.case_id);
+      if (rights.some((r) => r.case_id === input.case_id && r.right === input.right)) fail('conflict', 'this right is already on the checklist');
+      const step = input.step ?? 'not_checked';
+      const on = input.on ?? FAKE_TODAY;
+      const r: RightsCheck = { id: input.id ?? nextId('rc'), case_id: input.case_id, right: input.right, step, step_on: on, non_take_up_reason: null, barrier_type: null, history: [[step, on]] };
+      rights.push(r);
+      return r.id;
+    },
+
+    async setRightStep(id, step, on) {
+      await unlocked();
+      const r = rights.find((x) => x.id === id);
+      if (!r) fail('not_found', 'rights check not found');
+      r.step = step;
+      r.step_on = on;
+      r.history.push([step, on]);
+    },
+
+    async setNonTakeUp(id, reason, barrier) {
+      await unlocked();
+      const r = rights.find((x) => x.id === id);
+      if (!r) fail('not_found', 'rights check not found');
+      r.non_take_up_reason = reason;
+      r.barrier_type = barrier;
+    },
+
+    async addFollowUp(input) {
+      await unlocked();
+      const c = caseOf(input.case_id);
+      if (input.purpose_text) checkText('purpose_text', input.purpose_text);
+      const f: FollowUp = { id: input.id ?? nextId('f'), case_id: c.id, case_code: c.code, referral_id: input.referral_id, rights_check_id: input.rights_check_id, due_on: input.due_on, purpose: input.purpose, purpose_text: input.purpose_text, assignee_id: input.assignee_id ?? ME.worker_id, done_on: null, reschedules: 0 };
+      followUps.push(f);
+      return f.id;
+    },
+
+    async completeFollowUp(id, on) {
+      await unlocked();
+      const f = followUps.find((x) => x.id === id);
+      if (!f) fail('not_found', 'follow-up not found');
+      if (f.done_on) fail('conflict', 'already done');
+      f.done_on = on;
+    },
+
+    async rescheduleFollowUp(id, dueOn) {
+      await unlocked();
+      const f = followUps.find((x) => x.id === id);
+      if (!f) fail('not_found', 'follow-up not found');
+      f.due_on = dueOn;
+      f.reschedules += 1;
+    },
+
+    async addSignal(input) {
+      await unlocked();
+      caseOf(input.case_id);
+      checkText('text', input.text);
+      const x: Signal = { id: input.id ?? nextId('s'), case_id: input.case_id, theme: input.theme, text: input.text, created_at: Date.now() };
+      signals.push(x);
+      return x.id;
+    },
+
+    async checkText(text) {
+      return findIdentifiers(text);
+    },
+
+    async partners() {
+      await unlocked();
+      return structuredClone(FAKE_PARTNERS);
+    },
+
+    async session() {
+      await unlocked();
+      return { actor: { ...ME }, partner_name: FAKE_PARTNERS[0].name, worker_name: 'An Peeters', today: FAKE_TODAY, demo: options.demo ?? false, settings: { ...settings } };
+    },
+
+    async saveSettings(next) {
+      await unlocked();
+      if (next.auto_lock_minutes < 1 || next.auto_lock_minutes > 240) fail('validation', 'must be 1 to 240 minutes', 'auto_lock_minutes');
+      settings = { ...next };
+      return { ...settings };
+    },
+
+    async activity() {},
+
+    async passphraseStrength(p) {
+      const words = p.trim().split(/\s+/).filter(Boolean).length;
+      const score = Math.min(4, words >= 4 ? 4 : words >= 3 ? 3 : p.length >= 14 ? 2 : p ? 1 : 0);
+      return { score, acceptable: p.length >= 10 && score >= 3, too_short: p.length < 10 };
+    },
+
+    async onAutoLocked(handler) {
+      autoLockHandlers.push(handler);
+      return () => autoLockHandlers.splice(autoLockHandlers.indexOf(handler), 1);
+    },
+
+    async onReminder(handler) {
+      reminderHandlers.push(handler);
+      return () => reminderHandlers.splice(reminderHandlers.indexOf(handler), 1);
+    },
+
+    async notify(title, body) {
+      notifications.push({ title, body });
     },
 
     async openCase(input: NewCase): Promise<Case> {
@@ -386,7 +645,7 @@ export function createFakeBackend(options: FakeOptions = {}): Backend {
       return structuredClone(FAKE_VOCABULARIES);
     },
 
-    async today(): Promise<TodayView> {
+    async today(): Promise<Today> {
       await unlocked();
       const waiting = referrals.filter((r) => r.state === 'sent');
       return {

@@ -79,3 +79,14 @@ describe('tauri backend', () => {
     await expect(createTauriBackend().today()).rejects.toMatchObject({ kind: 'unexpected' });
   });
 });
+
+describe('command names', () => {
+  it('match the commands src-tauri declares, one for one', async () => {
+    const { COMMANDS } = await import('./tauri');
+    const buildRs = (await import('../../../../src-tauri/build.rs?raw')).default;
+    const list = buildRs.match(/const COMMANDS: &\[&str\] = &\[([\s\S]*?)\];/);
+    expect(list).not.toBeNull();
+    const rust = [...(list?.[1] ?? '').matchAll(/"([a-z_]+)"/g)].map((m) => m[1]).sort();
+    expect(Object.values(COMMANDS).sort()).toEqual(rust);
+  });
+});

@@ -1,8 +1,14 @@
 // The only file that knows Tauri. Each Backend method is one command of src-tauri, in
-// snake_case; arguments are passed as camelCase objects (Tauri maps them to the Rust
-// parameter names `input`, `passphrase`, `filter`, `id`). Rejections carry the core's
-// ErrorReport and become BackendError.
+// snake_case; arguments are passed as objects whose camelCase keys Tauri maps onto the
+// Rust parameter names (`caseId` → `case_id`). Rejections carry the shell's error report
+// and become BackendError.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import {
+  isPermissionGranted,
+  requestPermission,
+  sendNotification,
+} from '@tauri-apps/plugin-notification';
 import type { Backend } from './backend';
 import { BackendError } from './backend';
 
@@ -14,17 +20,42 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+type Commands = Exclude<keyof Backend, 'onAutoLocked' | 'onReminder' | 'notify'>;
+
 export const COMMANDS = {
   storeStatus: 'store_status',
   createStore: 'create_store',
   unlock: 'unlock',
   lock: 'lock',
+  session: 'session',
+  saveSettings: 'save_settings',
+  activity: 'activity',
+  passphraseStrength: 'passphrase_strength_of',
   listCases: 'list_cases',
   caseDetail: 'case_detail',
+  caseByCode: 'case_by_code',
   openCase: 'open_case',
+  updateCase: 'update_case',
+  closeCase: 'close_case',
+  reopenCase: 'reopen_case',
+  addNote: 'add_note',
+  createReferral: 'create_referral',
+  recordEvent: 'record_event',
+  addRightsCheck: 'add_rights_check',
+  setRightStep: 'set_right_step',
+  setNonTakeUp: 'set_non_take_up',
+  addFollowUp: 'add_follow_up',
+  completeFollowUp: 'complete_follow_up',
+  rescheduleFollowUp: 'reschedule_follow_up',
+  addSignal: 'add_signal',
+  checkText: 'check_text',
   vocabularies: 'vocabularies',
+  partners: 'partners',
   today: 'today',
-} as const satisfies Record<keyof Backend, string>;
+} as const satisfies Record<Commands, string>;
+
+/** Event names emitted by src-tauri/src/ticker.rs. */
+export const EVENTS = { autoLocked: 'auto-locked', reminder: 'reminder' } as const;
 
 export function createTauriBackend(): Backend {
   return {
@@ -32,10 +63,37 @@ export function createTauriBackend(): Backend {
     createStore: (input) => call(COMMANDS.createStore, { input }),
     unlock: (passphrase) => call(COMMANDS.unlock, { passphrase }),
     lock: () => call(COMMANDS.lock),
+    session: () => call(COMMANDS.session),
+    saveSettings: (settings) => call(COMMANDS.saveSettings, { settings }),
+    activity: () => call(COMMANDS.activity),
+    passphraseStrength: (passphrase) => call(COMMANDS.passphraseStrength, { passphrase }),
     listCases: (filter) => call(COMMANDS.listCases, { filter }),
     caseDetail: (id) => call(COMMANDS.caseDetail, { id }),
+    caseByCode: (code) => call(COMMANDS.caseByCode, { code }),
     openCase: (input) => call(COMMANDS.openCase, { input }),
+    updateCase: (id, profile) => call(COMMANDS.updateCase, { id, profile }),
+    closeCase: (id, on) => call(COMMANDS.closeCase, { id, on }),
+    reopenCase: (id) => call(COMMANDS.reopenCase, { id }),
+    addNote: (caseId, body) => call(COMMANDS.addNote, { caseId, body }),
+    createReferral: (input) => call(COMMANDS.createReferral, { input }),
+    recordEvent: (input) => call(COMMANDS.recordEvent, { input }),
+    addRightsCheck: (input) => call(COMMANDS.addRightsCheck, { input }),
+    setRightStep: (id, step, on) => call(COMMANDS.setRightStep, { id, step, on }),
+    setNonTakeUp: (id, reason, barrier) => call(COMMANDS.setNonTakeUp, { id, reason, barrier }),
+    addFollowUp: (input) => call(COMMANDS.addFollowUp, { input }),
+    completeFollowUp: (id, on) => call(COMMANDS.completeFollowUp, { id, on }),
+    rescheduleFollowUp: (id, dueOn) => call(COMMANDS.rescheduleFollowUp, { id, dueOn }),
+    addSignal: (input) => call(COMMANDS.addSignal, { input }),
+    checkText: (text) => call(COMMANDS.checkText, { text }),
     vocabularies: () => call(COMMANDS.vocabularies),
+    partners: () => call(COMMANDS.partners),
     today: () => call(COMMANDS.today),
+    onAutoLocked: (handler) => listen(EVENTS.autoLocked, (e) => handler(e.payload as never)),
+    onReminder: (handler) => listen(EVENTS.reminder, (e) => handler(e.payload as never)),
+    async notify(title, body) {
+      let granted = await isPermissionGranted();
+      if (!granted) granted = (await requestPermission()) === 'granted';
+      if (granted) sendNotification({ title, body });
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import errorKindSource from '../bindings/ErrorKind.ts?raw';
+import appOnlyKindSource from '../bindings/AppOnlyKind.ts?raw';
 import { ERROR_KINDS } from '../backend';
 import type { Term } from '../bindings/Term';
 import { _, LANGS, MESSAGES, STORAGE_KEY, codeName, currentLang, messageKeys, setLang, setupI18n, termName } from './index';
@@ -20,8 +21,8 @@ describe('message files', () => {
     }
   });
 
-  it('translates every ErrorKind of the generated bindings', () => {
-    const generated = [...errorKindSource.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]).sort();
+  it('translates every error kind of the generated bindings (core and shell)', () => {
+    const generated = [...(errorKindSource + appOnlyKindSource).matchAll(/"([a-z_]+)"/g)].map((m) => m[1]).sort();
     expect(generated.length).toBeGreaterThan(0);
     expect([...ERROR_KINDS].sort()).toEqual(generated);
     for (const kind of [...generated, 'unexpected']) expect(nlKeys).toContain(`errors.${kind}`);

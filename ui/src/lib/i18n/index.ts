@@ -14,7 +14,29 @@ export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'nl';
 export const STORAGE_KEY = 'schakel.lang';
 
-export const MESSAGES: Record<Lang, Record<string, unknown>> = { nl, fr, en };
+type Tree = Record<string, unknown>;
+
+// Messages of one screen or panel may live in `parts/<name>.<lang>.json`, so that work on
+// different screens does not collide in one file. Each part adds top-level namespaces.
+const PARTS = import.meta.glob<Tree>('./parts/*.json', { eager: true, import: 'default' });
+
+function withParts(lang: string, base: Tree): Tree {
+  const merged: Tree = { ...base };
+  for (const [path, tree] of Object.entries(PARTS)) {
+    if (!path.endsWith(`.${lang}.json`)) continue;
+    for (const [ns, messages] of Object.entries(tree)) {
+      if (ns in merged) throw new Error(`i18n namespace "${ns}" defined twice (${path})`);
+      merged[ns] = messages;
+    }
+  }
+  return merged;
+}
+
+export const MESSAGES: Record<Lang, Tree> = {
+  nl: withParts('nl', nl),
+  fr: withParts('fr', fr),
+  en: withParts('en', en),
+};
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);

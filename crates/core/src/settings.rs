@@ -1,0 +1,151 @@
+//! Per-store settings and who is working: kept in `store_meta`, inside the encrypted
+//! store, so a setting travels with the store and nobody can change it without a
+//! passphrase.
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::{Actor, Store, Writer};
+
+/// Idle minutes before the app locks itself, unless the store says otherwise.
+pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
+/// The shortest and longest idle time a store accepts.
+pub const AUTO_LOCK_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
+
+const AUTO_LOCK_KEY: &str = "auto_lock_minutes";
+const DEMO_KEY: &str = "demo";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Settings {
+    /// Minutes without activity after which the app locks the store.
+    pub auto_lock_minutes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { auto_lock_minutes: DEFAULT_AUTO_LOCK_MINUTES }
+    }
+}
+
+/// Who is working in an unlocked store, and on what kind of store.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub partner_name: String,
+    pub worker_name: String,
+    /// The date business rules treat as today.
+    pub today: NaiveDate,
+    /// Filled with simulated data (`schakel demo`): the UI says so on every screen.
+    pub demo: bool,
+    pub settings: Settings,
+}
+
+impl Store {
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        let auto_lock_minutes = match self.meta(AUTO_LOCK_KEY)? {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|m| AUTO_LOCK_RANGE.contains(m))
+                .ok_or_else(|| Error::StoreCorrupt(format!("store_meta.{AUTO_LOCK_KEY}")))?,
+            None => DEFAULT_AUTO_LOCK_MINUTES,
+        };
+        Ok(Settings { auto_lock_minutes })
+    }
+
+    /// True for a store filled by `schakel demo`.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.meta(DEMO_KEY)?.is_some_and(|v| v == "1"))
+    }
+
+    pub fn session_info(&self) -> Result<SessionInfo> {
+        let actor = self.actor();
+        let (partner_name, worker_name): (String, String) = self.conn().query_row(
+            "SELECT p.name, w.display_name FROM worker w JOIN partner p ON p.id = w.owner_partner_id
+             WHERE w.id = ?1",
+            [actor.worker_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(SessionInfo {
+            actor,
+            partner_name,
+            worker_name,
+            today: self.today(),
+            demo: self.is_demo()?,
+            settings: self.settings()?,
+        })
+    }
+}
+
+impl Writer<'_> {
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )?;
+        Ok(())
+    }
+
+    pub fn set_settings(&mut self, s: &Settings) -> Result<()> {
+        if !AUTO_LOCK_RANGE.contains(&s.auto_lock_minutes) {
+            return Err(Error::validation(
+                "auto_lock_minutes",
+                format!("must be {} to {} minutes", AUTO_LOCK_RANGE.start(), AUTO_LOCK_RANGE.end()),
+            ));
+        }
+        self.set_meta(AUTO_LOCK_KEY, &s.auto_lock_minutes.to_string())?;
+        self.log("settings", uuid::Uuid::nil(), "update", &[AUTO_LOCK_KEY])
+    }
+
+    /// Marks the store as holding simulated data.
+    pub(crate) fn mark_demo(&mut self) -> Result<()> {
+        self.set_meta(DEMO_KEY, "1")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::store_at;
+
+    fn fresh_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(&dir.path().join("s.db"), "OCMW Test", None);
+        (dir, store)
+    }
+
+    #[test]
+    fn settings_default_then_persist_and_refuse_out_of_range() {
+        let (_dir, mut store) = fresh_store();
+        assert_eq!(store.settings().unwrap().auto_lock_minutes, DEFAULT_AUTO_LOCK_MINUTES);
+        store.write(|w| w.set_settings(&Settings { auto_lock_minutes: 3 })).unwrap();
+        assert_eq!(store.settings().unwrap().auto_lock_minutes, 3);
+        for bad in [0, 241] {
+            let err = store.write(|w| w.set_settings(&Settings { auto_lock_minutes: bad })).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Validation);
+        }
+        assert_eq!(store.settings().unwrap().auto_lock_minutes, 3);
+    }
+
+    #[test]
+    fn session_names_the_worker_and_partner() {
+        let (_dir, store) = fresh_store();
+        let s = store.session_info().unwrap();
+        assert_eq!(s.actor, store.actor());
+        assert!(!s.partner_name.is_empty());
+        assert!(!s.worker_name.is_empty());
+        assert!(!s.demo);
+    }
+}

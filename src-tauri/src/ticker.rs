@@ -1,0 +1,111 @@
+//! One background thread for what must happen while nobody clicks: auto-lock after the
+//! idle time, and the desktop reminder for follow-ups due today (desktop notifications
+//! cannot be scheduled, so the running app checks). It never counts as activity.
+//!
+//! Both reach the UI as events; the UI shows the unlock screen, and words the
+//! notification in the worker's language.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::state::AppState;
+
+/// How often the thread wakes.
+const TICK: Duration = Duration::from_secs(1);
+/// How often follow-ups are checked for a reminder.
+const REMINDER_EVERY: Duration = Duration::from_secs(60);
+/// Most follow-ups looked at per check: more than anyone does in a day.
+const REMINDER_LIMIT: u32 = 500;
+
+/// Event: the store was locked because nobody used the app for `idle_minutes`.
+pub const AUTO_LOCKED: &str = "auto-locked";
+/// Event: follow-ups are due today that were not announced yet.
+pub const REMINDER: &str = "reminder";
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AutoLocked {
+    /// The idle time that expired, in seconds.
+    pub idle_seconds: u32,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Reminder {
+    /// The worker's open follow-ups due today (overdue ones not counted).
+    pub due_today: u32,
+    /// How many of them were not announced before in this session.
+    pub new: u32,
+}
+
+/// Whether the store should lock now.
+pub fn idle_expired(idle: Duration, limit: Duration) -> bool {
+    idle >= limit
+}
+
+pub fn spawn(app: AppHandle) {
+    let spawned = thread::Builder::new().name("schakel-ticker".into()).spawn(move || {
+        let mut last_reminder: Option<Instant> = None;
+        loop {
+            thread::sleep(TICK);
+            let state = app.state::<AppState>();
+            let now = Instant::now();
+            let limit = state.idle_limit();
+            if state.slot().is_some() && idle_expired(state.idle_for(now), limit) {
+                if state.lock_store() {
+                    log::info!("store locked after idle time");
+                    let idle_seconds = u32::try_from(limit.as_secs()).unwrap_or(u32::MAX);
+                    let _ = app.emit(AUTO_LOCKED, AutoLocked { idle_seconds });
+                }
+                last_reminder = None;
+                continue;
+            }
+            if last_reminder.is_none_or(|t| now.duration_since(t) >= REMINDER_EVERY) {
+                last_reminder = Some(now);
+                if let Some(r) = reminder(&state) {
+                    let _ = app.emit(REMINDER, r);
+                }
+            }
+        }
+    });
+    if spawned.is_err() {
+        log::error!("could not start the auto-lock thread");
+    }
+}
+
+/// The follow-ups due today not announced yet, if any. `None` when locked.
+fn reminder(state: &AppState) -> Option<Reminder> {
+    let slot = state.slot();
+    let store = slot.as_ref()?;
+    let today = store.today();
+    let due = match store.due_follow_ups(today, Some(store.actor().worker_id), REMINDER_LIMIT) {
+        Ok(due) => due,
+        Err(e) => {
+            log::info!("reminder check failed: {}", e.kind().as_str());
+            return None;
+        }
+    };
+    let due_today: Vec<_> = due.iter().filter(|f| f.due_on == today).map(|f| f.id).collect();
+    let mut notified = state.notified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let new = due_today.iter().filter(|id| notified.insert(**id)).count();
+    (new > 0).then(|| Reminder {
+        due_today: u32::try_from(due_today.len()).unwrap_or(u32::MAX),
+        new: u32::try_from(new).unwrap_or(u32::MAX),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_when_the_idle_time_is_reached_not_before() {
+        let limit = Duration::from_secs(600);
+        assert!(!idle_expired(Duration::from_secs(599), limit));
+        assert!(idle_expired(Duration::from_secs(600), limit));
+        assert!(idle_expired(Duration::from_secs(4000), limit));
+    }
+}
