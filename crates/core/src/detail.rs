@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::cases::{Case, Note};
 use crate::error::Result;
 use crate::follow_ups::FollowUp;
-use crate::referrals::{Referral, ReferralEvent};
+use crate::referrals::{NextEvent, Referral, ReferralEvent, possible_events};
 use crate::rights::RightsCheck;
 use crate::signals::Signal;
 use crate::store::Store;
@@ -18,6 +18,8 @@ pub struct ReferralWithEvents {
     #[serde(flatten)]
     pub referral: Referral,
     pub events: Vec<ReferralEvent>,
+    /// What may be recorded today, and by which partner's side.
+    pub next: Vec<NextEvent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -91,7 +93,15 @@ impl Store {
         let mut referrals = Vec::new();
         for r in self.referrals_of_case(case_id)? {
             let events = self.referral_events(r.id)?;
-            referrals.push(ReferralWithEvents { referral: r, events });
+            let next = possible_events(
+                r.mode,
+                r.from_partner_id,
+                r.to_partner_id,
+                &events,
+                self.today(),
+                crate::dates::now_ms(),
+            );
+            referrals.push(ReferralWithEvents { referral: r, events, next });
         }
         let rights = self.rights_checks(case_id)?;
         let follow_ups = self.follow_ups_of_case(case_id)?;

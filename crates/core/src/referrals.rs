@@ -124,6 +124,26 @@ impl ReferralState {
 }
 
 impl EventKind {
+    /// Every kind, transitions first, then the warm steps, in business order.
+    pub const ALL: [EventKind; 13] = {
+        use EventKind::*;
+        [
+            Consent,
+            ReceiverContacted,
+            AppointmentMade,
+            Sent,
+            Accepted,
+            Declined,
+            Expired,
+            Accompanied,
+            FirstContact,
+            NoShow,
+            Withdrawn,
+            FeedbackGiven,
+            Completed,
+        ]
+    };
+
     pub fn side(self) -> Side {
         use EventKind::*;
         match self {
@@ -194,6 +214,56 @@ pub struct Derived {
     pub first_contact_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub decline_reason: Option<String>,
+}
+
+/// The events that could be recorded next on `on`, each with the partner whose side
+/// records it: [`derive`] run with each candidate added, so the answer is the rule.
+pub fn possible_events(
+    mode: ReferralMode,
+    from: Uuid,
+    to: Option<Uuid>,
+    events: &[ReferralEvent],
+    on: NaiveDate,
+    now_ms: i64,
+) -> Vec<NextEvent> {
+    let facts: Vec<EventFact> = events
+        .iter()
+        .map(|e| EventFact {
+            kind: e.kind,
+            on: e.occurred_on,
+            recorded_at: e.recorded_at,
+            reason: e.reason.clone(),
+        })
+        .collect();
+    EventKind::ALL
+        .into_iter()
+        .filter(|&kind| {
+            let mut candidate = facts.clone();
+            let reason = (kind == EventKind::Declined).then(|| "candidate".to_owned());
+            candidate.push(EventFact { kind, on, recorded_at: now_ms, reason });
+            derive(mode, &mut candidate).is_ok()
+        })
+        .map(|kind| NextEvent { kind, side: kind.side(), partner_id: owner_of(kind, from, to) })
+        .collect()
+}
+
+/// The partner that records `kind`. For a service outside the network, which does not
+/// use Schakel, the sender records the answers on its behalf.
+pub fn owner_of(kind: EventKind, from: Uuid, to: Option<Uuid>) -> Uuid {
+    match (kind.side(), to) {
+        (Side::Sender, _) | (Side::Receiver, None) => from,
+        (Side::Receiver, Some(to)) => to,
+    }
+}
+
+/// An event that may be recorded now, and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NextEvent {
+    pub kind: EventKind,
+    pub side: Side,
+    /// Pass this as `partner_id` when recording it.
+    pub partner_id: Uuid,
 }
 
 /// Folds events in business order (date, then the state machine's order, then time of
@@ -439,12 +509,7 @@ impl Writer<'_> {
                 Err(Error::Conflict(format!("event {id} already exists with other content")))
             };
         }
-        // The side that owns the event. For a service outside the network, which does
-        // not use Schakel, the sender records the answers on its behalf.
-        let owner = match (e.kind.side(), to) {
-            (Side::Sender, _) | (Side::Receiver, None) => from,
-            (Side::Receiver, Some(to)) => to,
-        };
+        let owner = owner_of(e.kind, from, to);
         if partner != owner {
             let side = if e.kind.side() == Side::Sender { "sending" } else { "receiving" };
             return Err(Error::validation(
@@ -651,6 +716,55 @@ mod tests {
             recorded_at: i64::from(day),
             reason: (kind == Declined).then(|| "capacity".into()),
         }
+    }
+
+    fn recorded(kinds: &[(EventKind, u32)]) -> Vec<ReferralEvent> {
+        kinds
+            .iter()
+            .map(|&(kind, day)| ReferralEvent {
+                id: Uuid::nil(),
+                referral_id: Uuid::nil(),
+                kind,
+                occurred_on: d(day),
+                recorded_at: i64::from(day),
+                partner_id: Uuid::nil(),
+                worker_id: None,
+                reason: (kind == Declined).then(|| "capacity".into()),
+            })
+            .collect()
+    }
+
+    fn kinds(next: &[NextEvent]) -> Vec<EventKind> {
+        next.iter().map(|n| n.kind).collect()
+    }
+
+    #[test]
+    fn possible_events_follow_the_state_machine_and_name_the_recording_side() {
+        let (from, to) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let warm = ReferralMode::Warm;
+        // A new warm referral: consent first, or withdraw it.
+        assert_eq!(kinds(&possible_events(warm, from, Some(to), &[], d(10), 10)), [Consent, Withdrawn]);
+        // After consent: the warm steps and sending.
+        let after_consent = possible_events(warm, from, Some(to), &recorded(&[(Consent, 2)]), d(10), 10);
+        assert_eq!(kinds(&after_consent), [ReceiverContacted, AppointmentMade, Sent, Accompanied, Withdrawn]);
+        // Sent: the receiver answers; its answers are recorded on its side.
+        let sent = possible_events(warm, from, Some(to), &recorded(&[(Consent, 2), (Sent, 2)]), d(10), 10);
+        assert_eq!(
+            kinds(&sent),
+            [ReceiverContacted, AppointmentMade, Accepted, Declined, Expired, Accompanied, Withdrawn]
+        );
+        let accepted = sent.iter().find(|n| n.kind == Accepted).unwrap();
+        assert_eq!((accepted.side, accepted.partner_id), (Side::Receiver, to));
+        let expired = sent.iter().find(|n| n.kind == Expired).unwrap();
+        assert_eq!((expired.side, expired.partner_id), (Side::Sender, from));
+        // A service outside the network: the sender records the answer too.
+        let outside =
+            possible_events(ReferralMode::Cold, from, None, &recorded(&[(Consent, 2), (Sent, 2)]), d(10), 10);
+        assert!(outside.iter().all(|n| n.partner_id == from));
+        assert!(!kinds(&outside).contains(&ReceiverContacted), "no warm steps for a cold referral");
+        // Ended: nothing more but feedback where it fits.
+        let done = recorded(&[(Consent, 2), (Sent, 2), (Accepted, 3), (FirstContact, 4), (Completed, 5)]);
+        assert_eq!(kinds(&possible_events(ReferralMode::Cold, from, Some(to), &done, d(10), 10)), []);
     }
 
     #[test]

@@ -14,6 +14,7 @@ import type { Referral } from '../bindings/Referral';
 import type { Term } from '../bindings/Term';
 import type { Applied } from '../bindings/Applied';
 import type { Finding } from '../bindings/Finding';
+import type { NextEvent } from '../bindings/NextEvent';
 import type { Note } from '../bindings/Note';
 import type { ReferralEvent } from '../bindings/ReferralEvent';
 import type { ReferralState } from '../bindings/ReferralState';
@@ -253,6 +254,25 @@ export function findIdentifiers(text: string): Finding[] {
   return found;
 }
 
+/** A rough picture of what may come next (the real answer comes from the core's state machine). */
+function fakeNext(r: Referral): NextEvent[] {
+  const to = r.to_partner_id ?? r.from_partner_id;
+  const sender = (kind: NextEvent['kind']): NextEvent => ({ kind, side: 'sender', partner_id: r.from_partner_id });
+  const receiver = (kind: NextEvent['kind']): NextEvent => ({ kind, side: 'receiver', partner_id: to });
+  switch (r.state) {
+    case 'draft':
+      return r.consent_on ? [sender('sent'), sender('withdrawn')] : [sender('consent'), sender('withdrawn')];
+    case 'sent':
+      return [receiver('accepted'), receiver('declined'), sender('expired'), sender('withdrawn')];
+    case 'accepted':
+      return [receiver('first_contact'), receiver('no_show'), sender('withdrawn')];
+    case 'first_contact':
+      return [receiver('completed')];
+    default:
+      return [];
+  }
+}
+
 /** A fake with hooks for tests: fire the shell's events, see the notifications sent. */
 export interface FakeBackend extends Backend {
   fireAutoLock(): void;
@@ -384,7 +404,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       const c = caseOf(id);
       const refs = referrals
         .filter((r) => r.case_id === id)
-        .map((r) => ({ ...r, events: events.filter((e) => e.referral_id === r.id) }));
+        .map((r) => ({ ...r, events: events.filter((e) => e.referral_id === r.id), next: fakeNext(r) }));
       const timeline: TimelineEntry[] = [
         { on: c.opened_on, at: c.created_at, kind: 'case_opened' as const, code: null, subject: c.id },
         ...notes.filter((n) => n.case_id === id).map((n) => ({ on: FAKE_TODAY, at: n.created_at, kind: 'note' as const, code: null, subject: n.id })),
