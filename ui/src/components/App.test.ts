@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { createFakeBackend, FAKE_PASSPHRASE, FAKE_RECOVERY_KEY } from '../lib/backend/fake';
 import { STORAGE_KEY } from '../lib/i18n';
 import nl from '../lib/i18n/nl.json';
+import nlCase from '../lib/i18n/parts/case.nl.json';
 import fr from '../lib/i18n/fr.json';
 import App from './App.svelte';
 
@@ -61,5 +62,80 @@ describe('App', () => {
     await fireEvent.click(screen.getByRole('button', { name: nl.recovery.confirm }));
     expect(await screen.findByRole('heading', { name: nl.today.title })).toBeTruthy();
     expect(screen.queryByText(FAKE_RECOVERY_KEY)).toBeNull();
+  });
+
+  async function unlocked(options: Parameters<typeof createFakeBackend>[0] = {}) {
+    const backend = createFakeBackend(options);
+    render(App, { backend });
+    await fireEvent.input(await screen.findByLabelText(nl.unlock.passphrase), {
+      target: { value: FAKE_PASSPHRASE },
+    });
+    await fireEvent.click(screen.getByRole('button', { name: nl.unlock.submit }));
+    await screen.findByRole('heading', { name: nl.today.followUps });
+    return backend;
+  }
+
+  it('goes from a follow-up on the today screen to its case in one click', async () => {
+    await unlocked();
+    await fireEvent.click(await screen.findByRole('button', { name: 'M3TR-8WZE' }));
+    expect(await screen.findByRole('heading', { name: /M3TR-8WZE/ })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: nlCase.timeline.title })).toBeTruthy();
+  });
+
+  it('opens the quick intake with Alt+N and lands on the new case', async () => {
+    const backend = await unlocked();
+    const openCase = vi.spyOn(backend, 'openCase');
+    await fireEvent.keyDown(window, { key: 'n', altKey: true });
+    expect(await screen.findByRole('heading', { name: nlCase.intake.title })).toBeTruthy();
+    // The first field has the focus: the walk-in starts at once.
+    expect(document.activeElement?.id).toBe('intake-municipality');
+    const pick = (label: string, value: string) =>
+      fireEvent.change(screen.getByLabelText(label), { target: { value } });
+    await pick(nl.cases.municipality, '21015');
+    await pick(nl.cases.entryRoute, 'own_initiative');
+    await pick(nl.cases.ageBand, '35_44');
+    await pick(nl.cases.household, 'single_parent');
+    const submit = screen.getByRole('button', { name: nlCase.intake.submit }) as HTMLButtonElement;
+    expect(submit.disabled).toBe(true); // no life domain yet
+    // Digit 3 ticks the third life domain (housing in the fake).
+    await fireEvent.keyDown(screen.getByRole('group', { name: nl.cases.domains }), { key: '3' });
+    expect(submit.disabled).toBe(false);
+    await fireEvent.keyDown(screen.getByLabelText(nl.cases.household), { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(openCase).toHaveBeenCalledTimes(1));
+    expect(openCase.mock.calls[0][0]).toMatchObject({
+      municipality: '21015',
+      entry_route: 'own_initiative',
+      age_band: '35_44',
+      household_type: 'single_parent',
+      life_domains: ['housing'],
+    });
+    const code = (await openCase.mock.results[0].value).code;
+    expect(await screen.findByText(nlCase.caseView.openedToast.replace('{code}', code))).toBeTruthy();
+    expect(screen.getByRole('heading', { name: new RegExp(code) })).toBeTruthy();
+  });
+
+  it('shows the unlock screen with the reason when the shell locks after idle time', async () => {
+    const backend = await unlocked();
+    backend.fireAutoLock();
+    expect(await screen.findByRole('heading', { name: nl.unlock.title })).toBeTruthy();
+    expect(screen.getByText(/10 minuten zonder activiteit/)).toBeTruthy();
+    expect(screen.queryByText('Doorverwijzing nagaan')).toBeNull();
+  });
+
+  it('words the follow-up reminder in the chosen language', async () => {
+    const backend = await unlocked();
+    backend.fireReminder(2);
+    await waitFor(() => expect(backend.notifications).toHaveLength(1));
+    expect(backend.notifications[0]).toEqual({
+      title: nlCase.session.reminderTitle,
+      body: '2 opvolgingen staan vandaag op uw lijst.',
+    });
+  });
+
+  it('says on every screen that a demo store holds fictitious data', async () => {
+    await unlocked({ demo: true });
+    expect(screen.getByRole('note').textContent).toContain(nlCase.session.demo);
+    await fireEvent.click(screen.getByRole('button', { name: nl.header.cases }));
+    expect(screen.getByRole('note')).toBeTruthy();
   });
 });

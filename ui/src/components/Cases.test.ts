@@ -1,16 +1,18 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { createFakeBackend, FAKE_VOCABULARIES } from '../lib/backend/fake';
 import nl from '../lib/i18n/nl.json';
-import Cases from './Cases.svelte';
+import Cases, { resetCaseFilters } from './Cases.svelte';
 
 function setup() {
   const backend = createFakeBackend({ status: 'unlocked' });
   const listCases = vi.spyOn(backend, 'listCases');
-  const caseDetail = vi.spyOn(backend, 'caseDetail');
-  render(Cases, { backend, vocabularies: FAKE_VOCABULARIES });
-  return { backend, listCases, caseDetail };
+  const onOpen = vi.fn();
+  render(Cases, { backend, vocabularies: FAKE_VOCABULARIES, onOpen });
+  return { backend, listCases, onOpen };
 }
+
+beforeEach(resetCaseFilters);
 
 const codes = () => within(screen.getByRole('listbox')).getAllByRole('option').map((o) => o.querySelector('.code')?.textContent);
 
@@ -46,8 +48,23 @@ describe('Cases', () => {
     await vi.waitFor(() => expect(codes()).toEqual(['B9XL-4NQF']));
   });
 
+  it('filters by life domain and municipality, and keeps the filters when coming back', async () => {
+    const { listCases } = setup();
+    await screen.findByRole('listbox');
+    await fireEvent.change(screen.getByLabelText(nl.cases.domain), { target: { value: 'housing' } });
+    await vi.waitFor(() => expect(codes()).toEqual(['K7M4-QX9K', 'H2VC-7PKM']));
+    await fireEvent.change(screen.getByLabelText(nl.cases.municipality), { target: { value: '21012' } });
+    await vi.waitFor(() => expect(codes()).toEqual(['H2VC-7PKM']));
+    expect(listCases).toHaveBeenLastCalledWith(
+      expect.objectContaining({ life_domain: 'housing', municipality: '21012', offset: 0, limit: 50 }),
+    );
+    document.body.innerHTML = '';
+    render(Cases, { backend: createFakeBackend({ status: 'unlocked' }), vocabularies: FAKE_VOCABULARIES });
+    await vi.waitFor(() => expect(codes()).toEqual(['H2VC-7PKM']));
+  });
+
   it('moves with the arrow keys and opens a case with Enter', async () => {
-    const { caseDetail } = setup();
+    const { onOpen } = setup();
     await screen.findByRole('listbox');
     const list = screen.getByRole('listbox');
 
@@ -59,9 +76,6 @@ describe('Cases', () => {
     expect(list.getAttribute('aria-activedescendant')).toBe(selected?.id);
 
     await fireEvent.keyDown(list, { key: 'Enter' });
-    expect(caseDetail).toHaveBeenCalledWith('c-2');
-    const heading = await screen.findByRole('heading', { name: 'Dossier K7P2-AB3D' });
-    const panel = heading.closest('section') as HTMLElement;
-    expect(within(panel).getByText('Brussel')).toBeTruthy();
+    expect(onOpen).toHaveBeenCalledWith('c-2');
   });
 });
