@@ -87,6 +87,34 @@ export const FAKE_VOCABULARIES: Record<string, Term[]> = {
     ['check_referral', 'Doorverwijzing nagaan', "Vérifier l'orientation", 'Check the referral'],
     ['check_right', 'Recht nagaan', 'Vérifier le droit', 'Check the right'],
   ]),
+  decline_reason: vocab([
+    ['outside_mission', 'Valt buiten onze opdracht', 'Hors de notre mission', 'Outside our mission'],
+    ['capacity', 'Geen capaciteit (wachtlijst)', "Pas de capacité (liste d'attente)", 'No capacity (waiting list)'],
+    ['person_refused', 'Persoon weigert', 'La personne refuse', 'Person refused'],
+  ]),
+  non_take_up_reason: vocab([
+    ['unknown_to_person', 'Recht onbekend bij de persoon', 'Droit inconnu de la personne', 'Right unknown to the person'],
+    ['not_requested', 'Niet aangevraagd (stigma, schaamte)', 'Non demandé (stigmatisation, honte)', 'Not requested (stigma, shame)'],
+    ['lost_after_change', 'Verloren na een wijziging van situatie (bv. verhuis)', 'Perdu après un changement de situation (p.ex. déménagement)', 'Lost after a change of situation (e.g. a move)'],
+  ]),
+  barrier_type: vocab([
+    ['knowledge', 'Kenniskloof', 'Fossé de connaissance', 'Knowledge gap'],
+    ['digital', 'Digitale kloof', 'Fracture numérique', 'Digital gap'],
+    ['language', 'Taalbarrière', 'Barrière linguistique', 'Language barrier'],
+  ]),
+  // The rights taxonomy: a few real Belgian rights (migrations/0002) with their granting level.
+  right_kind: vocab([
+    ['leefloon', 'Leefloon', "Revenu d'intégration", 'Social integration income (leefloon)'],
+    ['increased_reimbursement', 'Verhoogde tegemoetkoming', 'Intervention majorée', 'Increased reimbursement of health care costs'],
+    ['urgent_medical_aid', 'Dringende medische hulp', 'Aide médicale urgente', 'Urgent medical aid'],
+    ['groeipakket_school', 'Groeipakket: schooltoeslag', 'Groeipakket : allocation scolaire', 'Growth package (Groeipakket): school allowance'],
+    ['study_grant', 'Studietoelage', "Allocation d'études", 'Study grant'],
+    ['family_allowance_brussels_social', 'Sociale toeslag kinderbijslag (Brussel)', 'Supplément social allocations familiales (Bruxelles)', 'Family allowance social supplement (Brussels)'],
+    ['rent_allowance_brussels', 'Brusselse huurtoelage', 'Allocation loyer bruxelloise', 'Brussels rent allowance'],
+  ]).map((t) => ({
+    ...t,
+    level: ({ leefloon: 'federal', increased_reimbursement: 'federal', urgent_medical_aid: 'local', groeipakket_school: 'flemish', study_grant: 'flemish', family_allowance_brussels_social: 'brussels', rent_allowance_brussels: 'brussels' } as Record<string, string>)[t.code],
+  })),
 };
 
 export const FAKE_PARTNERS: Partner[] = [
