@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { BackendError } from '../../lib/backend';
+import { locale } from '../../lib/i18n';
+import fr from '../../lib/i18n/parts/referrals.fr.json';
 import { createFakeBackend, FAKE_PASSPHRASE } from '../../lib/backend/fake';
 import type { CaseDetail } from '../../lib/bindings/CaseDetail';
 import nl from '../../lib/i18n/parts/referrals.nl.json';
@@ -183,5 +185,14 @@ describe('ReferralsPanel', () => {
     expect(alert.textContent).toContain(nl.referrals.date);
     expect(byId('referral-event-date')).toBeTruthy();
     expect(onChanged).not.toHaveBeenCalled();
+  });
+
+  it('speaks French when the worker does', async () => {
+    locale.set('fr');
+    const { button, card } = await setup();
+    expect(button('r-1', 'accepted').textContent).toContain(fr.referralEvent.accepted);
+    expect(button('r-1', 'accepted').textContent).toContain('au nom de CAW Brussel');
+    expect(card('r-1').textContent).toContain('Logement');
+    expect(screen.getByRole('heading', { name: fr.referrals.title })).toBeTruthy();
   });
 });
