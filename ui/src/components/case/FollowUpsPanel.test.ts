@@ -65,7 +65,7 @@ describe('FollowUpsPanel', () => {
     const { backend, onChanged, byId } = await setup();
     const add = vi.spyOn(backend, 'addFollowUp');
     await fireEvent.click(byId('followup-add'));
-    await fireEvent.change(byId('followup-purpose'), { target: { value: 'check_right' } });
+    await fireEvent.change(byId('followup-purpose'), { target: { value: 'rights_recheck' } });
     await fireEvent.input(byId('followup-due'), { target: { value: '02/12/2026' } });
     await fireEvent.input(byId('followup-text'), { target: { value: 'bellen naar jan@example.org' } });
     await fireEvent.click(byId('followup-create'));

@@ -84,8 +84,9 @@ export const FAKE_VOCABULARIES: Record<string, Term[]> = {
     ['couple_children', 'Koppel met kinderen', 'Couple avec enfants', 'Couple with children'],
   ]),
   follow_up_purpose: vocab([
+    ['call_back', 'Terugbellen', 'Rappeler', 'Call back'],
     ['check_referral', 'Doorverwijzing nagaan', "Vérifier l'orientation", 'Check the referral'],
-    ['check_right', 'Recht nagaan', 'Vérifier le droit', 'Check the right'],
+    ['rights_recheck', 'Rechten opnieuw nagaan', 'Revérifier les droits', 'Re-check rights'],
   ]),
   decline_reason: vocab([
     ['outside_mission', 'Valt buiten onze opdracht', 'Hors de notre mission', 'Outside our mission'],
@@ -231,7 +232,7 @@ function seedFollowUps(): FollowUp[] {
       referral_id: null,
       rights_check_id: null,
       due_on: '2026-11-23',
-      purpose: 'check_right',
+      purpose: 'rights_recheck',
       purpose_text: null,
       assignee_id: ME.worker_id,
       done_on: null,
@@ -283,15 +284,24 @@ export function findIdentifiers(text: string): Finding[] {
 }
 
 /** A rough picture of what may come next (the real answer comes from the core's state machine). */
-function fakeNext(r: Referral): NextEvent[] {
+function fakeNext(r: Referral, events: ReferralEvent[]): NextEvent[] {
   const to = r.to_partner_id ?? r.from_partner_id;
   const sender = (kind: NextEvent['kind']): NextEvent => ({ kind, side: 'sender', partner_id: r.from_partner_id });
   const receiver = (kind: NextEvent['kind']): NextEvent => ({ kind, side: 'receiver', partner_id: to });
+  const warm = (done: NextEvent['kind'][]): NextEvent[] =>
+    r.mode === 'warm' && r.consent_on
+      ? (['receiver_contacted', 'appointment_made', 'accompanied'] as const)
+          .filter((k) => !done.includes(k))
+          .map(sender)
+      : [];
+  const done = events.filter((e) => e.referral_id === r.id).map((e) => e.kind);
   switch (r.state) {
     case 'draft':
-      return r.consent_on ? [sender('sent'), sender('withdrawn')] : [sender('consent'), sender('withdrawn')];
+      return r.consent_on
+        ? [...warm(done), sender('sent'), sender('withdrawn')]
+        : [sender('consent'), sender('withdrawn')];
     case 'sent':
-      return [receiver('accepted'), receiver('declined'), sender('expired'), sender('withdrawn')];
+      return [...warm(done), receiver('accepted'), receiver('declined'), sender('expired'), sender('withdrawn')];
     case 'accepted':
       return [receiver('first_contact'), receiver('no_show'), sender('withdrawn')];
     case 'first_contact':
@@ -432,7 +442,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       const c = caseOf(id);
       const refs = referrals
         .filter((r) => r.case_id === id)
-        .map((r) => ({ ...r, events: events.filter((e) => e.referral_id === r.id), next: fakeNext(r) }));
+        .map((r) => ({ ...r, events: events.filter((e) => e.referral_id === r.id), next: fakeNext(r, events) }));
       const timeline: TimelineEntry[] = [
         { on: c.opened_on, at: c.created_at, kind: 'case_opened' as const, code: null, subject: c.id },
         ...notes.filter((n) => n.case_id === id).map((n) => ({ on: FAKE_TODAY, at: n.created_at, kind: 'note' as const, code: null, subject: n.id })),
