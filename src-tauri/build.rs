@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "check_text",
     "vocabularies",
     "partners",
+    "add_partner",
     "today",
 ];
 

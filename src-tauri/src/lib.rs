@@ -139,6 +139,7 @@ pub fn run() {
             commands::privacy::check_text,
             commands::reference::vocabularies,
             commands::reference::partners,
+            commands::reference::add_partner,
             commands::today::today,
         ])
         .run(tauri::generate_context!());

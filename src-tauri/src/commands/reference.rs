@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use schakel_core::partners::Partner;
+use schakel_core::partners::{NewPartner, Partner};
 use schakel_core::reference::{Term, Vocab};
 use tauri::AppHandle;
+use uuid::Uuid;
 
 use crate::error::AppResult;
 use crate::state::with_store;
@@ -24,4 +25,10 @@ pub async fn vocabularies(app: AppHandle) -> AppResult<BTreeMap<String, Vec<Term
 #[tauri::command]
 pub async fn partners(app: AppHandle) -> AppResult<Vec<Partner>> {
     with_store(app, |store| store.partners()).await
+}
+
+/// Adds a partner organisation of the network (so referrals can go to it).
+#[tauri::command]
+pub async fn add_partner(app: AppHandle, input: NewPartner) -> AppResult<Uuid> {
+    with_store(app, move |store| store.write(|w| w.add_partner(&input))).await
 }

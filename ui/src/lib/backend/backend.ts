@@ -17,6 +17,7 @@ import type { ImportProblem } from '../bindings/ImportProblem';
 import type { NewCase } from '../bindings/NewCase';
 import type { NewEvent } from '../bindings/NewEvent';
 import type { NewFollowUp } from '../bindings/NewFollowUp';
+import type { NewPartner } from '../bindings/NewPartner';
 import type { NewReferral } from '../bindings/NewReferral';
 import type { NewRightsCheck } from '../bindings/NewRightsCheck';
 import type { NewSignal } from '../bindings/NewSignal';
@@ -77,6 +78,7 @@ export interface Backend {
   // Reference data and the today view
   vocabularies(): Promise<Record<string, Term[]>>;
   partners(): Promise<Partner[]>;
+  addPartner(input: NewPartner): Promise<string>;
   today(): Promise<Today>;
 
   // Events from the shell, and desktop notifications

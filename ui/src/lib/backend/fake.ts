@@ -325,6 +325,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const cases = seedCases();
   const referrals = seedReferrals();
   const followUps = seedFollowUps();
+  const partners = structuredClone(FAKE_PARTNERS);
   const notes: Note[] = [];
   const rights: RightsCheck[] = [];
   const signals: Signal[] = [];
@@ -614,7 +615,19 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async partners() {
       await unlocked();
-      return structuredClone(FAKE_PARTNERS);
+      return structuredClone(partners);
+    },
+
+    async addPartner(input) {
+      await unlocked();
+      const name = input.name.trim();
+      if (!name) fail('validation', 'required', 'name');
+      if (!input.kind) fail('validation', 'required', 'kind');
+      if (partners.some((p) => p.name.toLowerCase() === name.toLowerCase()))
+        fail('conflict', `a partner named '${name}' already exists`);
+      const id = input.id ?? nextId('p');
+      partners.push({ id, owner_partner_id: ME.partner_id, kind: input.kind, name, municipality: input.municipality });
+      return id;
     },
 
     async session() {

@@ -51,6 +51,7 @@ export const COMMANDS = {
   checkText: 'check_text',
   vocabularies: 'vocabularies',
   partners: 'partners',
+  addPartner: 'add_partner',
   today: 'today',
 } as const satisfies Record<Commands, string>;
 
@@ -87,6 +88,7 @@ export function createTauriBackend(): Backend {
     checkText: (text) => call(COMMANDS.checkText, { text }),
     vocabularies: () => call(COMMANDS.vocabularies),
     partners: () => call(COMMANDS.partners),
+    addPartner: (input) => call(COMMANDS.addPartner, { input }),
     today: () => call(COMMANDS.today),
     onAutoLocked: (handler) => listen(EVENTS.autoLocked, (e) => handler(e.payload as never)),
     onReminder: (handler) => listen(EVENTS.reminder, (e) => handler(e.payload as never)),
