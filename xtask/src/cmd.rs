@@ -36,6 +36,13 @@ pub fn cargo() -> Command {
     command
 }
 
+/// `npm`, started in `dir`.
+pub fn npm(dir: &Path) -> Command {
+    let mut command = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
+    command.current_dir(dir);
+    command
+}
+
 /// Run a command with inherited output, echoing it first; an error if it fails.
 pub fn run(command: &mut Command) -> Result {
     let shown = show(command);
@@ -69,6 +76,12 @@ pub fn program_exists(program: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok()
+}
+
+/// The first `PATH` entry that holds an executable file of this name.
+pub fn on_path(program: &str) -> Option<PathBuf> {
+    let name = format!("{program}{}", env::consts::EXE_SUFFIX);
+    env::split_paths(&env::var_os("PATH")?).map(|dir| dir.join(&name)).find(|path| path.is_file())
 }
 
 /// Whether the workspace has a package of this name (per `cargo metadata`).

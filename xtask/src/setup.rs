@@ -1,9 +1,11 @@
 //! `cargo xtask setup`: the system packages and cargo tools the build and tests need.
 
+use std::env;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use crate::cmd::{Result, cargo, program_exists, run, stdout_of, succeeds};
+use crate::cmd::{Result, cargo, on_path, program_exists, run, stdout_of, succeeds};
 
 /// Debian/Ubuntu packages needed to build and test everything. Add new ones here.
 pub const APT_PACKAGES: &[&str] = &[
@@ -29,11 +31,12 @@ pub fn setup_command() -> Result {
     Ok(())
 }
 
-/// Every setup step, in order. Later: tauri-driver, `npm ci` in ui/.
+/// Every setup step, in order. Later: `npm ci` in ui/.
 pub fn setup() -> Result {
     apt_packages()?;
     rust_components()?;
     nextest();
+    install_tauri_driver();
     Ok(())
 }
 
@@ -112,4 +115,27 @@ fn nextest() {
     if let Err(e) = run(cargo().args(["install", "cargo-nextest", "--locked"])) {
         println!("warning: could not install cargo-nextest ({e}); tests will run with `cargo test`");
     }
+}
+
+/// tauri-driver (the WebDriver server for the end-to-end tests), installed from source when
+/// missing. Not fatal here: only `cargo xtask e2e` needs it, and it says so.
+fn install_tauri_driver() {
+    if let Some(path) = tauri_driver() {
+        println!("tauri-driver: present ({})", path.display());
+        return;
+    }
+    if let Err(e) = run(cargo().args(["install", "tauri-driver", "--locked"])) {
+        println!("warning: could not install tauri-driver ({e}); the end-to-end tests need it");
+    }
+}
+
+/// tauri-driver on the PATH, else in cargo's bin directory (`$CARGO_HOME/bin`, `~/.cargo/bin`).
+pub fn tauri_driver() -> Option<PathBuf> {
+    on_path("tauri-driver").or_else(|| {
+        let cargo_home = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))?;
+        let installed = cargo_home.join("bin").join(format!("tauri-driver{}", env::consts::EXE_SUFFIX));
+        installed.is_file().then_some(installed)
+    })
 }

@@ -1,11 +1,10 @@
 //! `cargo xtask test`: every check CI and a developer run, in order, stopping at the first failure.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::cmd::{Result, cargo, root, run, stdout_of, succeeds, workspace_has_package};
-use crate::setup;
+use crate::cmd::{Result, cargo, npm, root, run, stdout_of, succeeds, workspace_has_package};
+use crate::{e2e, setup};
 
 /// How a step ended when it did not fail.
 enum Outcome {
@@ -67,10 +66,11 @@ fn all_steps(steps: &mut Steps) -> Result {
     steps.step("clippy", clippy)?;
     steps.step("build cli", build_cli)?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
-    // Doctests first: the test runner's closing line should be the full suite's.
+    // End-to-end and doctests first: the last test runner's closing line should be the
+    // full suite's.
+    steps.step("e2e", e2e_tests)?;
     steps.step("doctests", || doctests(nextest))?;
-    steps.step("tests", || tests(nextest))?;
-    steps.step("e2e", e2e_tests)
+    steps.step("tests", || tests(nextest))
 }
 
 fn fmt() -> Result<Outcome> {
@@ -163,20 +163,8 @@ fn ui_tests() -> Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
-/// End-to-end tests of the desktop app (placeholder until `tests/e2e` exists).
+/// End-to-end tests of the desktop app (see `e2e.rs`); `ui/dist` is built by then.
 fn e2e_tests() -> Result<Outcome> {
-    if !root().join("tests").join("e2e").exists() {
-        println!("no e2e tests yet");
-        return Ok(Outcome::Skipped("no tests/e2e yet"));
-    }
-    // Refuse rather than pass silently: these tests must not look green without running.
-    Err("tests/e2e exists but the e2e step is a placeholder: wire it up in xtask/src/test.rs \
-         (tauri-driver, xvfb-run)"
-        .to_owned())
-}
-
-fn npm(dir: &Path) -> Command {
-    let mut command = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
-    command.current_dir(dir);
-    command
+    e2e::e2e()?;
+    Ok(Outcome::Passed)
 }
