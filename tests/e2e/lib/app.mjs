@@ -44,9 +44,20 @@ function debug(...parts) {
 const I18N = path.join(ROOT, 'ui', 'src', 'lib', 'i18n');
 const messages = {};
 
+/** `<lang>.json` plus the namespaces of `parts/*.<lang>.json`, as the UI merges them. */
+function loadMessages(lang) {
+  const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
+  const tree = read(path.join(I18N, `${lang}.json`));
+  const parts = path.join(I18N, 'parts');
+  for (const file of readdirSync(parts).filter((f) => f.endsWith(`.${lang}.json`))) {
+    Object.assign(tree, read(path.join(parts, file)));
+  }
+  return tree;
+}
+
 /** The UI's message for `key` ("errors.wrong_passphrase") in `lang` (nl, fr, en). */
 export function t(key, lang = 'nl') {
-  messages[lang] ??= JSON.parse(readFileSync(path.join(I18N, `${lang}.json`), 'utf8'));
+  messages[lang] ??= loadMessages(lang);
   const value = key.split('.').reduce((node, part) => node?.[part], messages[lang]);
   if (typeof value !== 'string') throw new Error(`no message ${key} in ${lang}.json`);
   return value;
