@@ -52,6 +52,8 @@ pub fn e2e() -> Result {
     }
     // Without custom-protocol the app would load the Vite dev server instead of ui/dist.
     cmd::run(cargo().args(["build", "-p", "schakel-app", "--features", "custom-protocol", "--locked"]))?;
+    // Some tests prepare a store with the CLI (a demo store, as `cargo xtask run` makes).
+    cmd::run(cargo().args(["build", "-p", "schakel-cli", "--locked"]))?;
 
     let tests = root.join(E2E_DIR);
     cmd::run(npm(&tests).arg("ci"))?;
@@ -81,6 +83,7 @@ pub fn e2e() -> Result {
         .env("GDK_BACKEND", "x11")
         .env_remove("WAYLAND_DISPLAY")
         .env("SCHAKEL_APP", &app)
+        .env("SCHAKEL_CLI", cmd::cli_binary("debug"))
         .env("SCHAKEL_E2E_SCREENSHOTS", &screenshots)
         .env("TAURI_DRIVER", &tauri_driver)
         .env("TMPDIR", &tmp)

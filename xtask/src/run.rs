@@ -1,10 +1,11 @@
-//! `cargo xtask run`: a demo store for development, and (for now) the CLI pointed at it.
+//! `cargo xtask run`: builds the desktop app and opens it on a demo store (made with the
+//! CLI on first use), with the CLI pointed at the same store for scripting.
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::cmd::{self, Result, cargo, cli_binary, root};
+use crate::cmd::{self, Result, cargo, cli_binary, npm, root, target_dir};
 
 /// Passphrase of the throwaway demo and bench stores. DEMO ONLY: it is public, in this
 /// source file. Never use it for a store with real case data.
@@ -18,10 +19,21 @@ pub fn run() -> Result {
     crate::setup::setup()?;
     cmd::run(cargo().args(["build", "-p", "schakel-cli"]))?;
     ensure_demo_store()?;
-    cmd::run(schakel().arg("today"))?;
-    // Later: open the desktop app on the demo store here instead.
     print_cli_hints();
-    Ok(())
+    let ui = root().join("ui");
+    if !ui.join("node_modules").exists() {
+        cmd::run(npm(&ui).arg("ci"))?;
+    }
+    cmd::run(npm(&ui).args(["run", "build"]))?;
+    // custom-protocol: the app serves the UI it was built with, no dev server needed.
+    cmd::run(cargo().args(["build", "-p", "schakel-app", "--features", "custom-protocol"]))?;
+    println!(
+        "\nOpening Schakel on the demo store. Its passphrase (demo only): {DEMO_PASSPHRASE}\n\
+         Close the window to stop."
+    );
+    let app =
+        root().join(target_dir()).join("debug").join(format!("schakel-app{}", std::env::consts::EXE_SUFFIX));
+    cmd::run(Command::new(app).current_dir(root()).env("SCHAKEL_STORE", root().join(DEMO_STORE)))
 }
 
 /// `schakel --store .schakel-dev/demo.db`, with the demo passphrase, in the workspace root.

@@ -160,6 +160,8 @@ fn ui_tests() -> Result<Outcome> {
         return Ok(Outcome::Skipped("no ui/package.json yet"));
     }
     run(npm(&ui).arg("test"))?;
+    // Types and Svelte diagnostics (unused state, a11y warnings) of every component.
+    run(npm(&ui).args(["run", "check", "--", "--fail-on-warnings"]))?;
     Ok(Outcome::Passed)
 }
 

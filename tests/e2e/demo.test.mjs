@@ -1,0 +1,61 @@
+// A demo store, as `cargo xtask run` makes it with the CLI: the app opens it on the unlock
+// screen, says on every screen that the data is fictitious, and shows a realistic day.
+// These screenshots are the ones in the README.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { By, t, withApp } from './lib/app.mjs';
+import { unlock } from './lib/flows.mjs';
+
+const CLI = process.env.SCHAKEL_CLI ?? path.resolve('../../target/debug/schakel');
+const PASSPHRASE = 'demo schakel brussel 2026';
+
+function demoStore() {
+  const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'schakel-demo-')), 'demo.db');
+  const cli = (...args) =>
+    execFileSync(CLI, ['--store', store, ...args], {
+      env: { ...process.env, SCHAKEL_PASSPHRASE: PASSPHRASE },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  cli('init', '--partner-kind', 'ocmw', '--partner-name', 'OCMW Jette', '--worker', 'Demo medewerker');
+  cli('demo', '--cases', '400', '--seed', '1');
+  return store;
+}
+
+test('a demo store says it is one and shows a realistic day', { timeout: 120_000 }, async (tc) => {
+  const store = demoStore();
+  await withApp(
+    tc,
+    async (app, step) => {
+      await step('it opens on the unlock screen', async () => {
+        await unlock(app, PASSPHRASE);
+      });
+
+      await step('every screen says the data is fictitious', async () => {
+        const banner = await app.byId('demo-banner');
+        assert.ok((await banner.getText()).includes(t('session.demo')));
+        await app.waitForText(t('today.followUps'));
+        await app.visible(By.css('.today li button'));
+        await app.screenshot('demo-today');
+        await app.click('nav-cases');
+        await app.byId('demo-banner');
+        await app.visible(By.css('#case-list li'));
+        await app.screenshot('demo-cases');
+      });
+
+      await step('a case with referrals, rights and a timeline', async () => {
+        await app.select('case-domain', 'housing');
+        await app.select('case-status', 'open');
+        await (await app.visible(By.css('#case-list li'))).click();
+        await app.byId('case-code');
+        await app.visible(By.css('#timeline li'));
+        await app.screenshot('demo-case');
+      });
+    },
+    { store },
+  );
+});
