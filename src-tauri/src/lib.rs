@@ -19,7 +19,8 @@ pub const STORE_ENV: &str = "SCHAKEL_STORE";
 /// `SCHAKEL_TEST_MODE=1`: never touch the user's data. The store goes to a per-process
 /// directory under the system temp dir, which does not depend on the app identifier,
 /// logs go to stdout only, and the single-instance guard is off so tests can run apps
-/// side by side, and the webview keeps its cache and storage in that directory too.
+/// side by side, and the webview keeps its cache and storage (and the log file) in that
+/// directory too.
 pub const TEST_MODE_ENV: &str = "SCHAKEL_TEST_MODE";
 
 fn test_mode() -> bool {
@@ -73,10 +74,13 @@ fn create_main_window(app: &tauri::App) -> tauri::Result<()> {
 /// error kinds only. Everything else (dependencies, and whatever the UI sends through
 /// `log:default`, whose target is `webview:…`) is dropped by the `Off` default.
 fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
-    let mut targets = vec![Target::new(TargetKind::Stdout)];
-    if !test_mode() {
-        targets.push(Target::new(TargetKind::LogDir { file_name: Some("schakel".into()) }));
-    }
+    let file = if test_mode() {
+        // Beside the test's store, where the end-to-end tests read it.
+        TargetKind::Folder { path: test_dir(), file_name: Some("schakel".into()) }
+    } else {
+        TargetKind::LogDir { file_name: Some("schakel".into()) }
+    };
+    let targets = vec![Target::new(TargetKind::Stdout), Target::new(file)];
     tauri_plugin_log::Builder::new()
         .clear_targets()
         .targets(targets)

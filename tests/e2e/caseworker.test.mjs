@@ -4,6 +4,8 @@
 // is still there. Screenshots of each main screen go to target/e2e-screenshots.
 
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { By, Key, t, withApp } from './lib/app.mjs';
 import { PASSPHRASE, firstRun } from './lib/flows.mjs';
@@ -171,6 +173,20 @@ test('a caseworker: intake, warm referral, right, follow-up, lock and unlock', {
       const page = await app.text();
       for (const expected of [CAW, 'Belt morgen zelf terug', t('rightStep.granted')]) {
         assert.ok(page.includes(expected), `still shown after unlock: ${expected}`);
+      }
+    });
+
+    await step('the app log names events, never case content', async () => {
+      // In test mode the app logs to <temp dir>/schakel-test-<pid>/schakel.log.
+      const dirs = readdirSync(app.dir).filter((d) => d.startsWith('schakel-test-'));
+      const log = dirs
+        .map((d) => path.join(app.dir, d, 'schakel.log'))
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('');
+      assert.ok(log.includes('store unlocked'), `the app log was found (${dirs})`);
+      for (const secret of [code, 'Belt morgen', '0470 12 34 56', PASSPHRASE]) {
+        assert.ok(!log.includes(secret), `the log holds ${secret}`);
       }
     });
 
