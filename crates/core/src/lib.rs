@@ -13,6 +13,7 @@ pub mod error;
 pub mod follow_ups;
 pub mod ids;
 pub mod keys;
+pub mod kpi;
 pub mod partners;
 pub mod privacy;
 pub mod reference;
