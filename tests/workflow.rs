@@ -116,3 +116,30 @@ fn demo_data_is_deterministic_for_a_seed() {
     assert_eq!(a, list("7"));
     assert_ne!(a, list("8"));
 }
+
+#[test]
+fn referral_kpis_add_up_and_refuse_a_bad_period() {
+    let t = TestStore::init();
+    t.json(&["demo", "--cases", "200", "--seed", "3", "--until", "30/06/2026"]);
+    let r = t.json(&["kpi", "referrals", "--from", "01/01/2026", "--to", "30/06/2026"]);
+    let sent = r["overall"]["sent"].as_u64().unwrap();
+    assert!(sent > 50, "{}", r["overall"]);
+    // Every referral has exactly one outcome, one pair and one month.
+    let outcomes: u64 =
+        r["overall"]["outcomes"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(outcomes, sent);
+    let sum =
+        |key: &str| -> u64 { r[key].as_array().unwrap().iter().map(|p| p["sent"].as_u64().unwrap()).sum() };
+    assert_eq!(sum("pairs"), sent);
+    assert_eq!(sum("monthly"), sent);
+    assert_eq!(
+        r["warm_cold"]["warm"]["sent"].as_u64().unwrap() + r["warm_cold"]["cold"]["sent"].as_u64().unwrap(),
+        sent
+    );
+    // Stalled rows carry pseudonymous case codes, nothing else about the person.
+    for s in r["stalled"].as_array().unwrap() {
+        assert_eq!(s["case_code"].as_str().unwrap().len(), 9, "{s}");
+    }
+    let out = t.run(&["kpi", "referrals", "--from", "30/06/2026", "--to", "01/01/2026"]);
+    assert_exit(&out, 8);
+}

@@ -55,6 +55,9 @@ pub enum Command {
     /// Projects (tags with start and end dates).
     #[command(subcommand)]
     Projects(ProjectsCmd),
+    /// Key figures for coordinators.
+    #[command(subcommand)]
+    Kpi(KpiCmd),
     /// Reference lists (codes and names); without a name, the list of lists.
     Vocab { name: Option<String> },
     /// Change your passphrase (new one from SCHAKEL_NEW_PASSPHRASE or asked for).
@@ -289,4 +292,49 @@ pub enum ProjectsCmd {
         #[arg(long)]
         to: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KpiCmd {
+    /// Referral times for a period: outcomes, time to acceptance and first contact,
+    /// share within target, per partner pair and month, warm vs cold, stalled referrals.
+    /// The JSON shape and every definition: docs/kpi.md.
+    Referrals(KpiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KpiArgs {
+    /// First sending date of the period (dd/mm/yyyy or YYYY-MM-DD).
+    #[arg(long)]
+    pub from: String,
+    /// Last sending date of the period.
+    #[arg(long)]
+    pub to: String,
+    /// Referrals this partner sent or received (id or name).
+    #[arg(long)]
+    pub partner: Option<String>,
+    /// Sending partner (id or name).
+    #[arg(long)]
+    pub sender: Option<String>,
+    /// Receiving partner (id or name).
+    #[arg(long)]
+    pub receiver: Option<String>,
+    /// Life domain code.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// cold or warm.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Project code.
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Target in working days (default 5).
+    #[arg(long)]
+    pub target: Option<u32>,
+    /// Working days after which an unanswered or unmet referral counts as stalled (default 10).
+    #[arg(long)]
+    pub stalled_after: Option<u32>,
+    /// Extra closing day besides weekends and public holidays (repeatable).
+    #[arg(long = "closed")]
+    pub closed: Vec<String>,
 }

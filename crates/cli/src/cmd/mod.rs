@@ -1,6 +1,7 @@
 //! One module per group of subcommands.
 
 pub mod cases;
+pub mod kpi;
 pub mod reference;
 pub mod store;
 pub mod work;
