@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "partners",
     "add_partner",
     "today",
+    "referral_kpis",
 ];
 
 fn main() {

@@ -145,6 +145,7 @@ pub fn run() {
             commands::reference::partners,
             commands::reference::add_partner,
             commands::today::today,
+            commands::kpi::referral_kpis,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -153,6 +153,18 @@ test('a caseworker: intake, warm referral, right, follow-up, lock and unlock', {
       await app.screenshot('cases');
     });
 
+    await step('the coordinator view counts the referral', async () => {
+      await app.click('nav-dashboard');
+      await app.waitForHeading(t('dashboard.title'));
+      // One referral, sent, accepted and met today: 1 sent, 100 % accepted, 0 working days.
+      await app.driver.wait(async () => (await (await $('#kpi-sent .value')).getText()) === '1', 10_000, 'one referral sent');
+      assert.equal(await (await $('#kpi-accepted .value')).getText(), '100 %');
+      assert.equal(await (await $('#kpi-median-acceptance .value')).getText(), '0');
+      assert.equal(await (await $('#kpi-within-target .value')).getText(), '100 %');
+      const cell = await (await $('#flow-matrix')).getText();
+      assert.ok(cell.includes(CAW) && cell.includes('OCMW Schaarbeek'), cell);
+    });
+
     await step('lock, a wrong passphrase, then the right one', async () => {
       await app.click('lock');
       await app.waitForHeading(t('unlock.title'));

@@ -55,6 +55,17 @@ test('a demo store says it is one and shows a realistic day', { timeout: 120_000
         await app.visible(By.css('#timeline li'));
         await app.screenshot('demo-case');
       });
+
+      await step('the coordinator dashboard over the last year', async () => {
+        await app.click('nav-dashboard');
+        await app.waitForHeading(t('dashboard.title'));
+        await app.visible(By.css('#flow-matrix td'));
+        const sent = Number(await (await app.visible(By.css('#kpi-sent .value'))).getText());
+        assert.ok(sent > 100, `a year of the demo network has referrals: ${sent}`);
+        await app.screenshot('demo-dashboard');
+        await app.driver.executeScript('window.scrollTo(0, document.body.scrollHeight)');
+        await app.screenshot('demo-dashboard-lower');
+      });
     },
     { store },
   );

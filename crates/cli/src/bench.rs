@@ -147,6 +147,17 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
         store.incoming_waiting(me.partner_id, 50)?;
         store.sent_waiting(me.partner_id, 50).map(|_| ())
     })?);
+    // The coordinator dashboard: every referral-time figure for the last year, and for
+    // the last month, of the whole network.
+    let year = schakel_core::kpi::KpiFilter::period(today - chrono::Days::new(365), today);
+    let dashboard_runs = a.runs.clamp(1, 20);
+    figures.push(measure("referral-time dashboard, one year", dashboard_runs, |_| {
+        store.referral_kpis(&year).map(|_| ())
+    })?);
+    let month = schakel_core::kpi::KpiFilter::period(today - chrono::Days::new(30), today);
+    figures.push(measure("referral-time dashboard, one month", a.runs, |_| {
+        store.referral_kpis(&month).map(|_| ())
+    })?);
     let db_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let report = Report {
         cases: a.cases,

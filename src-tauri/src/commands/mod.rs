@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod follow_ups;
+pub mod kpi;
 pub mod privacy;
 pub mod reference;
 pub mod referrals;

@@ -83,6 +83,15 @@ pub struct Timing {
     /// Median and longest wait so far of those still waiting, in working days.
     pub waiting_median_working_days: Option<u32>,
     pub waiting_max_working_days: Option<u32>,
+    /// Observed durations per working-day bucket: 0, 1, 2, 3, 4, 5, 6–10, 11–20, more.
+    pub histogram: Vec<u32>,
+}
+
+/// Upper bounds (inclusive) of the histogram buckets; the last bucket has none.
+pub const HISTOGRAM_BOUNDS: [u32; 8] = [0, 1, 2, 3, 4, 5, 10, 20];
+
+fn bucket(wd: u32) -> usize {
+    HISTOGRAM_BOUNDS.iter().position(|b| wd <= *b).unwrap_or(HISTOGRAM_BOUNDS.len())
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
@@ -137,7 +146,7 @@ fn timing<'a>(facts: impl Iterator<Item = &'a Fact>, step: Step, cx: &Context<'_
     let mut calendar = Vec::new();
     let mut working = Vec::new();
     let mut waits = Vec::new();
-    let mut t = Timing::default();
+    let mut t = Timing { histogram: vec![0; HISTOGRAM_BOUNDS.len() + 1], ..Timing::default() };
     for f in facts {
         let reached = match step {
             Step::Acceptance => f.accepted_on,
@@ -151,6 +160,9 @@ fn timing<'a>(facts: impl Iterator<Item = &'a Fact>, step: Step, cx: &Context<'_
             let wd = cx.wd(f.sent_on, on);
             calendar.push(days(f.sent_on, on));
             working.push(wd);
+            if let Some(n) = t.histogram.get_mut(bucket(wd)) {
+                *n += 1;
+            }
             t.observed += 1;
             t.known += 1;
             if wd <= cx.target_working_days {

@@ -114,6 +114,8 @@ fn golden_overall_figures() {
     assert_eq!(a.share_within_target, Some(0.6));
     assert_eq!((a.waiting, a.waiting_beyond_target), (2, 1));
     assert_eq!((a.waiting_median_working_days, a.waiting_max_working_days), (Some(2), Some(12)));
+    // Buckets 0, 1, 2, 3, 4, 5, 6–10, 11–20, more: 0 wd, 1 wd, 3 wd, 10 wd.
+    assert_eq!(a.histogram, [1, 1, 0, 1, 0, 0, 1, 0, 0]);
     // First contact observed for 1 (2 wd, 2 days) and 2 (6 wd, 11 days).
     let f = &o.to_first_contact;
     assert_eq!(f.observed, 2);

@@ -14,6 +14,7 @@ import type { AppErrorReport } from '../bindings/AppErrorReport';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { Finding } from '../bindings/Finding';
 import type { ImportProblem } from '../bindings/ImportProblem';
+import type { KpiFilter } from '../bindings/KpiFilter';
 import type { NewCase } from '../bindings/NewCase';
 import type { NewEvent } from '../bindings/NewEvent';
 import type { NewFollowUp } from '../bindings/NewFollowUp';
@@ -23,6 +24,7 @@ import type { NewRightsCheck } from '../bindings/NewRightsCheck';
 import type { NewSignal } from '../bindings/NewSignal';
 import type { Partner } from '../bindings/Partner';
 import type { PassphraseStrength } from '../bindings/PassphraseStrength';
+import type { ReferralKpis } from '../bindings/ReferralKpis';
 import type { Reminder } from '../bindings/Reminder';
 import type { RightStep } from '../bindings/RightStep';
 import type { SessionInfo } from '../bindings/SessionInfo';
@@ -80,6 +82,9 @@ export interface Backend {
   partners(): Promise<Partner[]>;
   addPartner(input: NewPartner): Promise<string>;
   today(): Promise<Today>;
+
+  // Coordinators
+  referralKpis(filter: KpiFilter): Promise<ReferralKpis>;
 
   // Events from the shell, and desktop notifications
   onAutoLocked(handler: (event: AutoLocked) => void): Promise<Unlisten>;

@@ -13,7 +13,11 @@ import type { Partner } from '../bindings/Partner';
 import type { Referral } from '../bindings/Referral';
 import type { Term } from '../bindings/Term';
 import type { Applied } from '../bindings/Applied';
+import type { Figures } from '../bindings/Figures';
 import type { Finding } from '../bindings/Finding';
+import type { KpiFilter } from '../bindings/KpiFilter';
+import type { ReferralKpis } from '../bindings/ReferralKpis';
+import type { Timing } from '../bindings/Timing';
 import type { NextEvent } from '../bindings/NextEvent';
 import type { Note } from '../bindings/Note';
 import type { ReferralEvent } from '../bindings/ReferralEvent';
@@ -309,6 +313,80 @@ function fakeNext(r: Referral, events: ReferralEvent[]): NextEvent[] {
     default:
       return [];
   }
+}
+
+function fakeTiming(median: number, within: number, known: number, waiting: number): Timing {
+  return {
+    observed: known - waiting,
+    calendar_days: { median: median + 2, p75: median + 4, p90: median + 7 },
+    working_days: { median, p75: median + 2, p90: median + 5 },
+    within_target: within,
+    known,
+    share_within_target: known ? within / known : null,
+    waiting,
+    waiting_beyond_target: waiting,
+    waiting_median_working_days: waiting ? 8 : null,
+    waiting_max_working_days: waiting ? 12 : null,
+    histogram: [3, 5, 4, 2, 1, 1, 2, 1, 0],
+  };
+}
+
+function fakeFigures(sent: number): Figures {
+  return {
+    sent,
+    outcomes: { accepted: sent - 4, declined: 1, no_show: 1, withdrawn: 1, expired: 0, open: 1 },
+    to_acceptance: fakeTiming(2, sent - 6, sent - 3, 1),
+    to_first_contact: fakeTiming(6, sent - 10, sent - 4, 2),
+  };
+}
+
+/** A fixed report in the shape of the core's (the arithmetic is the core's, tested there). */
+export function fakeKpis(filter: KpiFilter): ReferralKpis {
+  const [me, caw, dmw] = FAKE_PARTNERS;
+  return {
+    from: filter.from,
+    to: filter.to,
+    as_of: FAKE_TODAY,
+    target_working_days: filter.target_working_days ?? 5,
+    stalled_after_working_days: 10,
+    overall: fakeFigures(40),
+    pairs: [
+      { from: me.id, to: caw.id, ...fakeFigures(22) },
+      { from: caw.id, to: me.id, ...fakeFigures(12) },
+      { from: me.id, to: dmw.id, ...fakeFigures(6) },
+    ],
+    monthly: [
+      { month: '2026-10', ...fakeFigures(18) },
+      { month: '2026-11', ...fakeFigures(22) },
+    ],
+    warm_cold: {
+      warm: fakeFigures(25),
+      cold: fakeFigures(15),
+      warm_steps: [
+        { kind: 'receiver_contacted', referrals: 20, share: 0.8 },
+        { kind: 'appointment_made', referrals: 15, share: 0.6 },
+        { kind: 'accompanied', referrals: 5, share: 0.2 },
+        { kind: 'feedback_given', referrals: 10, share: 0.4 },
+      ],
+    },
+    stalled: [
+      {
+        referral_id: 'r-2',
+        case_id: 'c-5',
+        case_code: 'H2VC-7PKM',
+        from: caw.id,
+        to: me.id,
+        life_domain: 'income',
+        mode: 'warm',
+        state: 'sent',
+        sent_on: '2026-11-05',
+        waiting_working_days: 14,
+        waiting_calendar_days: 20,
+      },
+    ],
+    stalled_total: 1,
+    partners: FAKE_PARTNERS.map(({ id, name }) => ({ id, name })),
+  };
 }
 
 /** A fake with hooks for tests: fire the shell's events, see the notifications sent. */
@@ -714,6 +792,12 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     async vocabularies() {
       await unlocked();
       return structuredClone(FAKE_VOCABULARIES);
+    },
+
+    async referralKpis(filter) {
+      await unlocked();
+      if (filter.to < filter.from) fail('validation', 'the period ends before it starts', 'to');
+      return fakeKpis(filter);
     },
 
     async today(): Promise<Today> {

@@ -53,6 +53,7 @@ export const COMMANDS = {
   partners: 'partners',
   addPartner: 'add_partner',
   today: 'today',
+  referralKpis: 'referral_kpis',
 } as const satisfies Record<Commands, string>;
 
 /** Event names emitted by src-tauri/src/ticker.rs. */
@@ -90,6 +91,7 @@ export function createTauriBackend(): Backend {
     partners: () => call(COMMANDS.partners),
     addPartner: (input) => call(COMMANDS.addPartner, { input }),
     today: () => call(COMMANDS.today),
+    referralKpis: (filter) => call(COMMANDS.referralKpis, { filter }),
     onAutoLocked: (handler) => listen(EVENTS.autoLocked, (e) => handler(e.payload as never)),
     onReminder: (handler) => listen(EVENTS.reminder, (e) => handler(e.payload as never)),
     async notify(title, body) {

@@ -28,4 +28,8 @@ waiting: number, waiting_beyond_target: number,
 /**
  * Median and longest wait so far of those still waiting, in working days.
  */
-waiting_median_working_days: number | null, waiting_max_working_days: number | null, };
+waiting_median_working_days: number | null, waiting_max_working_days: number | null, 
+/**
+ * Observed durations per working-day bucket: 0, 1, 2, 3, 4, 5, 6–10, 11–20, more.
+ */
+histogram: Array<number>, };
