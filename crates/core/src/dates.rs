@@ -38,8 +38,18 @@ pub fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// A stored `YYYY-MM-DD` date. Parsed by hand: reports read hundreds of thousands.
 pub(crate) fn from_sql(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::StoreCorrupt(format!("bad date in {field}")))
+    let bad = || Error::StoreCorrupt(format!("bad date in {field}"));
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad());
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let (y, m, d) = (num(0..4).ok_or_else(bad)?, num(5..7).ok_or_else(bad)?, num(8..10).ok_or_else(bad)?);
+    NaiveDate::from_ymd_opt(i32::try_from(y).map_err(|_| bad())?, m, d).ok_or_else(bad)
 }
 
 pub fn today() -> NaiveDate {
@@ -53,6 +63,15 @@ pub fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_dates_parse_and_damaged_ones_are_refused() {
+        assert_eq!(from_sql("x", "2026-02-28").unwrap(), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228xx", "", "2026-0a-28", "２０２６-02-28"]
+        {
+            assert!(from_sql("x", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn belgian_and_iso_dates_parse_and_nonsense_does_not() {

@@ -154,6 +154,18 @@ impl EventKind {
         }
     }
 
+    /// The bit of a warm step in `referral.warm_steps` (0 for other kinds). The same
+    /// values are used by migration 0004 to fill the column.
+    pub fn warm_bit(self) -> u8 {
+        match self {
+            EventKind::ReceiverContacted => 1,
+            EventKind::AppointmentMade => 2,
+            EventKind::Accompanied => 4,
+            EventKind::FeedbackGiven => 8,
+            _ => 0,
+        }
+    }
+
     /// A warm step that is not also a transition.
     pub fn is_warm_step(self) -> bool {
         use EventKind::*;
@@ -214,6 +226,8 @@ pub struct Derived {
     pub first_contact_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub decline_reason: Option<String>,
+    /// The warm steps recorded, as bits (see [`EventKind::warm_bit`]).
+    pub warm_steps: u8,
 }
 
 /// The events that could be recorded next on `on`, each with the partner whose side
@@ -309,6 +323,7 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
                     return Err(Error::validation(field, "feedback follows the first contact or a no-show"));
                 }
                 steps_seen.push(k);
+                d.warm_steps |= k.warm_bit();
             }
             k => {
                 let next = k.next_state(state).ok_or_else(|| {
@@ -550,7 +565,8 @@ impl Writer<'_> {
         self.conn
             .prepare_cached(
                 "UPDATE referral SET state = ?2, consent_on = ?3, sent_on = ?4, accepted_on = ?5,
-                   first_contact_on = ?6, ended_on = ?7, decline_reason_code = ?8, updated_at = ?9
+                   first_contact_on = ?6, ended_on = ?7, decline_reason_code = ?8, updated_at = ?9,
+                   warm_steps = ?10
                  WHERE id = ?1",
             )?
             .execute(rusqlite::params![
@@ -562,7 +578,8 @@ impl Writer<'_> {
                 d.first_contact_on.map(dates::iso),
                 d.ended_on.map(dates::iso),
                 d.decline_reason,
-                self.now
+                self.now,
+                d.warm_steps
             ])?;
         // No change-log entry: the event row itself records who did what, and when.
         Ok(Applied::Recorded)

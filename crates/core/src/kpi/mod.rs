@@ -5,7 +5,7 @@
 pub mod figures;
 mod query;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -171,8 +171,7 @@ impl Store {
         }
         let as_of = self.today();
         let facts = query::facts(self, filter)?;
-        let warm_steps = query::warm_steps(self, filter, &facts)?;
-        let mut report = compute(filter, as_of, &facts, &warm_steps);
+        let mut report = compute(filter, as_of, &facts);
         let ids: Vec<Uuid> = report.stalled.iter().map(|s| s.case_id).collect();
         let codes = query::case_codes(self, &ids)?;
         for s in &mut report.stalled {
@@ -184,12 +183,7 @@ impl Store {
 }
 
 /// Every figure of the report from the facts (pure; the golden tests call it directly).
-pub fn compute(
-    filter: &KpiFilter,
-    as_of: NaiveDate,
-    facts: &[Fact],
-    warm_steps: &HashMap<Uuid, Vec<EventKind>>,
-) -> ReferralKpis {
+pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> ReferralKpis {
     let target = filter.target_working_days.unwrap_or(DEFAULT_TARGET_WORKING_DAYS);
     let stall = filter.stalled_after_working_days.unwrap_or(DEFAULT_STALLED_WORKING_DAYS);
     let calendar = WorkCalendar::belgian().with_closing_days(filter.closing_days.iter().copied());
@@ -226,7 +220,7 @@ pub fn compute(
     ]
     .into_iter()
     .map(|kind| {
-        let n = warm().filter(|f| warm_steps.get(&f.id).is_some_and(|k| k.contains(&kind))).count();
+        let n = warm().filter(|f| f.warm_steps & kind.warm_bit() != 0).count();
         let referrals = u32::try_from(n).unwrap_or(u32::MAX);
         WarmStep { kind, referrals, share: (warm_n > 0).then(|| f64::from(referrals) / f64::from(warm_n)) }
     })

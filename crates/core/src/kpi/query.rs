@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{Fact, KpiFilter, ReferralKpis};
 use crate::dates::{from_sql, iso};
 use crate::error::{Error, Result};
-use crate::referrals::{EventKind, ReferralMode, ReferralState};
+use crate::referrals::{ReferralMode, ReferralState};
 use crate::store::Store;
 
 /// `WHERE` clause and parameters for the filter (on table alias `r`).
@@ -61,7 +61,7 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
     let (cond, params) = conditions(store, f)?;
     let sql = format!(
         "SELECT r.id, r.case_id, r.from_partner_id, r.to_partner_id, r.life_domain_code, r.mode, r.state,
-                r.sent_on, r.accepted_on, r.first_contact_on
+                r.sent_on, r.accepted_on, r.first_contact_on, r.warm_steps
          FROM referral r INDEXED BY referral_kpi
          WHERE {cond}"
     );
@@ -89,36 +89,8 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
             sent_on,
             accepted_on: date(8, "referral.accepted_on")?,
             first_contact_on: date(9, "referral.first_contact_on")?,
+            warm_steps: r.get(10)?,
         });
-    }
-    Ok(out)
-}
-
-/// The warm steps recorded for the warm referrals among `facts`.
-pub(super) fn warm_steps(
-    store: &Store,
-    _filter: &KpiFilter,
-    facts: &[Fact],
-) -> Result<HashMap<Uuid, Vec<EventKind>>> {
-    let warm: BTreeSet<Uuid> = facts.iter().filter(|f| f.mode == ReferralMode::Warm).map(|f| f.id).collect();
-    let mut out: HashMap<Uuid, Vec<EventKind>> = HashMap::new();
-    if warm.is_empty() {
-        return Ok(out);
-    }
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT kind, referral_id FROM referral_event INDEXED BY referral_event_by_kind
-         WHERE kind IN ('receiver_contacted', 'appointment_made', 'accompanied', 'feedback_given')",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: Uuid = r.get(1)?;
-        if !warm.contains(&id) {
-            continue;
-        }
-        let kind: String = r.get(0)?;
-        let kind =
-            EventKind::parse("kind", &kind).map_err(|_| Error::StoreCorrupt("referral_event.kind".into()))?;
-        out.entry(id).or_default().push(kind);
     }
     Ok(out)
 }

@@ -1,8 +1,6 @@
 //! Golden datasets: every expected figure below was computed by hand (the working days
 //! are spelled out in the comments), not by the code under test.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -40,12 +38,13 @@ fn fact(
         sent_on: sent,
         accepted_on: accepted,
         first_contact_on: first_contact,
+        warm_steps: 0,
     }
 }
 
 /// Report date: Friday 20/11/2026. Armistice (Wednesday 11/11) is a holiday.
-fn golden() -> (Vec<Fact>, HashMap<Uuid, Vec<EventKind>>) {
-    let facts = vec![
+fn golden() -> Vec<Fact> {
+    let mut facts = vec![
         // 1: same-day acceptance (0 wd), first contact Wed 4/11 (2 wd, 2 days).
         fact(1, P, Some(C), M::Cold, S::FirstContact, d(11, 2), Some(d(11, 2)), Some(d(11, 4))),
         // 2: sent Fri 6/11, accepted Thu 12/11 over Armistice: 9, 10, 12 → 3 wd (6 days);
@@ -65,10 +64,10 @@ fn golden() -> (Vec<Fact>, HashMap<Uuid, Vec<EventKind>>) {
         // 8: withdrawn before an answer.
         fact(8, P, Some(C), M::Cold, S::Withdrawn, d(11, 9), None, None),
     ];
-    let mut steps = HashMap::new();
-    steps.insert(Uuid::from_u128(102), vec![K::ReceiverContacted, K::AppointmentMade]);
-    steps.insert(Uuid::from_u128(103), vec![K::ReceiverContacted]);
-    (facts, steps)
+    // Warm steps: receiver contacted in 2 and 3, appointment made in 2.
+    facts[1].warm_steps = K::ReceiverContacted.warm_bit() | K::AppointmentMade.warm_bit();
+    facts[2].warm_steps = K::ReceiverContacted.warm_bit();
+    facts
 }
 
 fn filter() -> KpiFilter {
@@ -96,8 +95,8 @@ fn nearest_rank_percentiles() {
 
 #[test]
 fn golden_overall_figures() {
-    let (facts, steps) = golden();
-    let r = compute(&filter(), d(11, 20), &facts, &steps);
+    let facts = golden();
+    let r = compute(&filter(), d(11, 20), &facts);
     let o = &r.overall;
     assert_eq!(o.sent, 8);
     assert_eq!(
@@ -130,8 +129,8 @@ fn golden_overall_figures() {
 
 #[test]
 fn golden_pairs_months_warm_and_stalled() {
-    let (facts, steps) = golden();
-    let r = compute(&filter(), d(11, 20), &facts, &steps);
+    let facts = golden();
+    let r = compute(&filter(), d(11, 20), &facts);
     let sent: Vec<(Uuid, Option<Uuid>, u32)> =
         r.pairs.iter().map(|x| (x.from, x.to, x.figures.sent)).collect();
     assert_eq!(sent[0], (P, Some(C), 4));
@@ -170,17 +169,17 @@ fn golden_pairs_months_warm_and_stalled() {
 
 #[test]
 fn closing_days_and_the_target_change_the_figures() {
-    let (facts, steps) = golden();
+    let facts = golden();
     // Friday 13/11 closed: referral 2's first contact takes 9, 10, 12, 16, 17 → 5 wd.
     let mut f = filter();
     f.closing_days = vec![d(11, 13)];
-    let r = compute(&f, d(11, 20), &facts, &steps);
+    let r = compute(&f, d(11, 20), &facts);
     assert_eq!(r.overall.to_first_contact.working_days, p(2, 5, 5));
     assert_eq!(r.overall.to_first_contact.within_target, 2);
     // A target of 0 working days: only the same-day acceptance is within it.
     let mut f = filter();
     f.target_working_days = Some(0);
-    let r = compute(&f, d(11, 20), &facts, &steps);
+    let r = compute(&f, d(11, 20), &facts);
     assert_eq!(r.overall.to_acceptance.within_target, 1);
     // 5 (12 wd) and 6 (2 wd) are both beyond a target of 0.
     assert_eq!(r.overall.to_acceptance.known, 6);
