@@ -1,5 +1,6 @@
 -- Referral-time figures read every referral sent in a period, in one pass over one
--- covering index that never touches the table.
+-- covering index that never touches the table (the rowid, in every index entry, finds
+-- the few rows listed as stalled).
 --
 -- `warm_steps` holds the warm steps recorded for a referral as bits (receiver contacted 1,
 -- appointment made 2, accompanied 4, feedback given 8; `EventKind::warm_bit`), derived
@@ -22,5 +23,5 @@ UPDATE referral SET warm_steps = (
 
 CREATE INDEX referral_kpi ON referral(
     sent_on, from_partner_id, to_partner_id, life_domain_code, mode, project_id, state,
-    accepted_on, first_contact_on, warm_steps, case_id, id
+    accepted_on, first_contact_on, warm_steps
 ) WHERE sent_on IS NOT NULL;

@@ -20,6 +20,8 @@
 //!   target: not known yet, left out. Ended without the step (declined, expired,
 //!   withdrawn before it, no-show for the first contact): left out, counted in outcomes.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
@@ -30,12 +32,13 @@ use crate::referrals::{ReferralMode, ReferralState};
 /// What the figures need of one referral.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
-    pub id: Uuid,
-    pub case_id: Uuid,
+    /// The referral's row: the index holds it for free, and the few rows that need the
+    /// referral and case ids (stalled ones) are looked up by it afterwards.
+    pub row: i64,
     pub from: Uuid,
     /// `None`: a service outside the network.
     pub to: Option<Uuid>,
-    pub life_domain: String,
+    pub life_domain: Arc<str>,
     pub mode: ReferralMode,
     pub state: ReferralState,
     pub sent_on: NaiveDate,

@@ -114,6 +114,9 @@ pub struct WarmCold {
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Stalled {
+    #[serde(skip)]
+    #[ts(skip)]
+    pub row: i64,
     pub referral_id: Uuid,
     pub case_id: Uuid,
     pub case_code: String,
@@ -172,11 +175,7 @@ impl Store {
         let as_of = self.today();
         let facts = query::facts(self, filter)?;
         let mut report = compute(filter, as_of, &facts);
-        let ids: Vec<Uuid> = report.stalled.iter().map(|s| s.case_id).collect();
-        let codes = query::case_codes(self, &ids)?;
-        for s in &mut report.stalled {
-            s.case_code = codes.get(&s.case_id).cloned().unwrap_or_default();
-        }
+        query::fill_stalled(self, &mut report.stalled)?;
         report.partners = query::partner_names(self, &report)?;
         Ok(report)
     }
@@ -241,12 +240,13 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
             };
             let wd = cx.wd(since, as_of);
             (wd > stall).then(|| Stalled {
-                referral_id: f.id,
-                case_id: f.case_id,
+                row: f.row,
+                referral_id: Uuid::nil(),
+                case_id: Uuid::nil(),
                 case_code: String::new(),
                 from: f.from,
                 to: f.to,
-                life_domain: f.life_domain.clone(),
+                life_domain: f.life_domain.to_string(),
                 mode: f.mode,
                 state: f.state,
                 sent_on: f.sent_on,

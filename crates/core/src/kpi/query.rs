@@ -1,6 +1,7 @@
 //! The referral facts of a period, read in one pass over a covering index.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
@@ -60,7 +61,7 @@ fn conditions(store: &Store, f: &KpiFilter) -> Result<(String, Vec<Value>)> {
 pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
     let (cond, params) = conditions(store, f)?;
     let sql = format!(
-        "SELECT r.id, r.case_id, r.from_partner_id, r.to_partner_id, r.life_domain_code, r.mode, r.state,
+        "SELECT r.rowid, r.from_partner_id, r.to_partner_id, r.life_domain_code, r.mode, r.state,
                 r.sent_on, r.accepted_on, r.first_contact_on, r.warm_steps
          FROM referral r INDEXED BY referral_kpi
          WHERE {cond}"
@@ -68,42 +69,61 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
     let mut stmt = store.conn().prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(params))?;
     let mut out = Vec::new();
+    // Few distinct codes: share one string per code instead of one per row.
+    let mut domains: HashMap<String, Arc<str>> = HashMap::new();
     while let Some(r) = rows.next()? {
         let date = |i: usize, field: &str| -> Result<Option<chrono::NaiveDate>> {
-            let s: Option<String> = r.get(i)?;
-            s.map(|s| from_sql(field, &s)).transpose()
+            match r.get_ref(i)?.as_str_or_null() {
+                Ok(Some(s)) => from_sql(field, s).map(Some),
+                Ok(None) => Ok(None),
+                Err(_) => Err(Error::StoreCorrupt(field.into())),
+            }
         };
-        let mode: String = r.get(5)?;
-        let state: String = r.get(6)?;
-        let Some(sent_on) = date(7, "referral.sent_on")? else { continue };
+        let text = |i: usize, field: &str| -> Result<&str> {
+            r.get_ref(i)?.as_str().map_err(|_| Error::StoreCorrupt(field.into()))
+        };
+        let Some(sent_on) = date(6, "referral.sent_on")? else { continue };
+        let domain = text(3, "referral.life_domain_code")?;
+        let life_domain = match domains.get(domain) {
+            Some(d) => Arc::clone(d),
+            None => {
+                let d: Arc<str> = Arc::from(domain);
+                domains.insert(domain.to_owned(), Arc::clone(&d));
+                d
+            }
+        };
         out.push(Fact {
-            id: r.get(0)?,
-            case_id: r.get(1)?,
-            from: r.get(2)?,
-            to: r.get(3)?,
-            life_domain: r.get(4)?,
-            mode: ReferralMode::parse("mode", &mode)
+            row: r.get(0)?,
+            from: r.get(1)?,
+            to: r.get(2)?,
+            life_domain,
+            mode: ReferralMode::parse("mode", text(4, "referral.mode")?)
                 .map_err(|_| Error::StoreCorrupt("referral.mode".into()))?,
-            state: ReferralState::parse("state", &state)
+            state: ReferralState::parse("state", text(5, "referral.state")?)
                 .map_err(|_| Error::StoreCorrupt("referral.state".into()))?,
             sent_on,
-            accepted_on: date(8, "referral.accepted_on")?,
-            first_contact_on: date(9, "referral.first_contact_on")?,
-            warm_steps: r.get(10)?,
+            accepted_on: date(7, "referral.accepted_on")?,
+            first_contact_on: date(8, "referral.first_contact_on")?,
+            warm_steps: r.get(9)?,
         });
     }
     Ok(out)
 }
 
-pub(super) fn case_codes(store: &Store, ids: &[Uuid]) -> Result<HashMap<Uuid, String>> {
-    let mut stmt = store.conn().prepare_cached("SELECT code FROM case_file WHERE id = ?1")?;
-    let mut out = HashMap::new();
-    for id in ids {
-        if let Some(code) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
-            out.insert(*id, code);
+/// The referral id, case id and case code of the listed stalled referrals.
+pub(super) fn fill_stalled(store: &Store, stalled: &mut [super::Stalled]) -> Result<()> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT r.id, r.case_id, c.code FROM referral r JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
+    )?;
+    for s in stalled {
+        if let Some((id, case_id, code)) = stmt
+            .query_row([s.row], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, Uuid>(1)?, r.get::<_, String>(2)?)))
+            .optional()?
+        {
+            (s.referral_id, s.case_id, s.case_code) = (id, case_id, code);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(super) fn partner_names(store: &Store, report: &ReferralKpis) -> Result<Vec<super::PartnerName>> {

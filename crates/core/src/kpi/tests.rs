@@ -28,8 +28,7 @@ fn fact(
     first_contact: Option<NaiveDate>,
 ) -> Fact {
     Fact {
-        id: Uuid::from_u128(100 + n),
-        case_id: Uuid::from_u128(200 + n),
+        row: i64::try_from(n).unwrap(),
         from,
         to,
         life_domain: "housing".into(),
@@ -161,10 +160,7 @@ fn golden_pairs_months_warm_and_stalled() {
     // Stalled beyond 10 wd: only 5 (12 wd since sending). 3 waits 8 wd since acceptance.
     assert_eq!(r.stalled_total, 1);
     let s = &r.stalled[0];
-    assert_eq!(
-        (s.referral_id, s.state, s.waiting_working_days, s.waiting_calendar_days),
-        (Uuid::from_u128(105), S::Sent, 12, 17)
-    );
+    assert_eq!((s.row, s.state, s.waiting_working_days, s.waiting_calendar_days), (5, S::Sent, 12, 17));
 }
 
 #[test]
