@@ -13,7 +13,6 @@ const COMMANDS: &[&str] = &[
     "passphrase_strength_of",
     "list_cases",
     "case_detail",
-    "case_by_code",
     "open_case",
     "update_case",
     "close_case",

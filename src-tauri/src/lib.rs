@@ -110,7 +110,7 @@ pub fn run() {
             let path = store_path(app.handle())?;
             app.manage(AppState::new(path, idle_override()));
             create_main_window(app)?;
-            ticker::spawn(app.handle().clone());
+            ticker::spawn(app.handle().clone())?;
             log::info!("Schakel {} started", env!("CARGO_PKG_VERSION"));
             Ok(())
         })
@@ -125,7 +125,6 @@ pub fn run() {
             commands::session::passphrase_strength_of,
             commands::cases::list_cases,
             commands::cases::case_detail,
-            commands::cases::case_by_code,
             commands::cases::open_case,
             commands::cases::update_case,
             commands::cases::close_case,

@@ -17,8 +17,6 @@ use crate::state::AppState;
 const TICK: Duration = Duration::from_secs(1);
 /// How often follow-ups are checked for a reminder.
 const REMINDER_EVERY: Duration = Duration::from_secs(60);
-/// Most follow-ups looked at per check: more than anyone does in a day.
-const REMINDER_LIMIT: u32 = 500;
 
 /// Event: the store was locked because nobody used the app for `idle_minutes`.
 pub const AUTO_LOCKED: &str = "auto-locked";
@@ -46,8 +44,9 @@ pub fn idle_expired(idle: Duration, limit: Duration) -> bool {
     idle >= limit
 }
 
-pub fn spawn(app: AppHandle) {
-    let spawned = thread::Builder::new().name("schakel-ticker".into()).spawn(move || {
+/// Starts the thread. Without it there is no auto-lock, so failing to start it stops the app.
+pub fn spawn(app: AppHandle) -> std::io::Result<()> {
+    thread::Builder::new().name("schakel-ticker".into()).spawn(move || {
         let mut last_reminder: Option<Instant> = None;
         loop {
             thread::sleep(TICK);
@@ -70,10 +69,8 @@ pub fn spawn(app: AppHandle) {
                 }
             }
         }
-    });
-    if spawned.is_err() {
-        log::error!("could not start the auto-lock thread");
-    }
+    })?;
+    Ok(())
 }
 
 /// The follow-ups due today not announced yet, if any. `None` when locked.
@@ -81,14 +78,13 @@ fn reminder(state: &AppState) -> Option<Reminder> {
     let slot = state.slot();
     let store = slot.as_ref()?;
     let today = store.today();
-    let due = match store.due_follow_ups(today, Some(store.actor().worker_id), REMINDER_LIMIT) {
-        Ok(due) => due,
+    let due_today = match store.follow_ups_due_on(store.actor().worker_id, today) {
+        Ok(ids) => ids,
         Err(e) => {
             log::info!("reminder check failed: {}", e.kind().as_str());
             return None;
         }
     };
-    let due_today: Vec<_> = due.iter().filter(|f| f.due_on == today).map(|f| f.id).collect();
     let mut notified = state.notified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let new = due_today.iter().filter(|id| notified.insert(**id)).count();
     (new > 0).then(|| Reminder {

@@ -155,6 +155,17 @@ impl Writer<'_> {
 
 impl Store {
     /// Open follow-ups due on or before `until`, oldest first; for one assignee or all.
+    /// Ids of the open follow-ups of `assignee` due on `day` exactly (the desktop
+    /// reminder; overdue ones are on the today screen already).
+    pub fn follow_ups_due_on(&self, assignee: Uuid, day: NaiveDate) -> Result<Vec<Uuid>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.id FROM follow_up f
+             WHERE f.done_on IS NULL AND f.assignee_id = ?1 AND f.due_on = ?2",
+        )?;
+        let ids = stmt.query_map(rusqlite::params![assignee, dates::iso(day)], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn due_follow_ups(
         &self,
         until: NaiveDate,
@@ -191,5 +202,47 @@ impl Store {
         ))?;
         let rows = stmt.query_map([case_id], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::{new_case, profile, store_at};
+
+    #[test]
+    fn due_on_a_day_lists_only_that_days_open_ones_of_the_worker() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_at(&dir.path().join("f.db"), "OCMW Test", None);
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        store.set_today(d(25));
+        let me = store.actor().worker_id;
+        let (today, done) = store
+            .write(|w| {
+                let case = w.open_case(&new_case(d(1), profile("21001", &["housing"])))?.summary.id;
+                let add = |w: &mut crate::Writer<'_>, due| {
+                    w.add_follow_up(&NewFollowUp {
+                        id: None,
+                        case_id: case,
+                        referral_id: None,
+                        rights_check_id: None,
+                        due_on: due,
+                        purpose: "call_back".into(),
+                        purpose_text: None,
+                        assignee_id: None,
+                    })
+                };
+                let today = add(w, d(25))?;
+                let done = add(w, d(25))?;
+                add(w, d(24))?; // overdue: on the today screen, not in the reminder
+                add(w, d(26))?;
+                w.complete_follow_up(done, d(25))?;
+                Ok((today, done))
+            })
+            .unwrap();
+        let ids = store.follow_ups_due_on(me, d(25)).unwrap();
+        assert_eq!(ids, vec![today]);
+        assert!(!ids.contains(&done));
+        assert!(store.follow_ups_due_on(Uuid::nil(), d(25)).unwrap().is_empty());
     }
 }

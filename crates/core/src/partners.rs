@@ -101,6 +101,14 @@ fn partner_from_row(r: &Row<'_>) -> rusqlite::Result<Partner> {
     })
 }
 
+/// The id of the project with this code, if any.
+pub(crate) fn project_by_code(conn: &rusqlite::Connection, code: &str) -> Result<Option<Uuid>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM project WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?)
+}
+
 const PARTNER_COLS: &str = "id, owner_partner_id, kind, name, municipality_code";
 
 impl Writer<'_> {
@@ -180,11 +188,7 @@ impl Writer<'_> {
     }
 
     pub(crate) fn project_by_code(&self, code: &str) -> Result<Option<Uuid>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM project WHERE code = ?1")?
-            .query_row([code], |r| r.get(0))
-            .optional()?)
+        project_by_code(self.conn, code)
     }
 
     pub(crate) fn partner_exists(&self, id: Uuid) -> Result<bool> {

@@ -502,7 +502,9 @@ impl Writer<'_> {
     /// Appends one event and re-derives the referral. Idempotent on the event id.
     pub fn record_event(&mut self, e: &NewEvent) -> Result<Applied> {
         let partner = e.partner_id.unwrap_or(self.actor.partner_id);
-        let worker = if e.partner_id.is_none() { Some(self.actor.worker_id) } else { e.worker_id };
+        // Our own side's events are the acting worker's; on another partner's behalf, only
+        // a worker id the caller names (ours would not belong to that partner).
+        let worker = if partner == self.actor.partner_id { Some(self.actor.worker_id) } else { e.worker_id };
         let (from, to, mode): (Uuid, Option<Uuid>, String) = self
             .conn
             .prepare_cached("SELECT from_partner_id, to_partner_id, mode FROM referral WHERE id = ?1")?

@@ -20,12 +20,6 @@ pub async fn case_detail(app: AppHandle, id: Uuid) -> AppResult<CaseDetail> {
     with_store(app, move |store| store.case_detail(id)).await
 }
 
-/// Finds a case by its full code, as typed or read out (`abcd efgh` works too).
-#[tauri::command]
-pub async fn case_by_code(app: AppHandle, code: String) -> AppResult<Case> {
-    with_store(app, move |store| store.case_by_code(&code)).await
-}
-
 #[tauri::command]
 pub async fn open_case(app: AppHandle, input: NewCase) -> AppResult<Case> {
     with_store(app, move |store| store.write(|w| w.open_case(&input))).await

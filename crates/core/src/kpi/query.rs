@@ -48,11 +48,8 @@ fn conditions(store: &Store, f: &KpiFilter) -> Result<(String, Vec<Value>)> {
         add("r.mode = ?", vec![Value::Text(m.as_str().to_owned())]);
     }
     if let Some(code) = &f.project {
-        let id: Option<Uuid> = store
-            .conn()
-            .query_row("SELECT id FROM project WHERE code = ?1", [code], |r| r.get(0))
-            .optional()?;
-        let id = id.ok_or_else(|| Error::validation("project", format!("no project with code '{code}'")))?;
+        let id = crate::partners::project_by_code(store.conn(), code)?
+            .ok_or_else(|| Error::validation("project", format!("no project with code '{code}'")))?;
         add("r.project_id = ?", vec![blob(id)]);
     }
     Ok((sql, params))

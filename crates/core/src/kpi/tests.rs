@@ -272,8 +272,9 @@ fn golden_set_through_the_store() {
             vec![(K::Consent, d(11, 9)), (K::Sent, d(11, 9)), (K::Withdrawn, d(11, 10))],
         ),
     ];
-    store
+    let ids = store
         .write(|w| {
+            let mut ids = Vec::new();
             for (from, to, mode, events) in plans {
                 let worker = if from == me.partner_id { me.worker_id } else { caw_worker };
                 w.demo_act_as(from, worker, 0);
@@ -300,10 +301,17 @@ fn golden_set_through_the_store() {
                         reason: (kind == K::Declined).then(|| "capacity".to_owned()),
                     })?;
                 }
+                ids.push(id);
             }
-            Ok(())
+            Ok(ids)
         })
         .unwrap();
+    // Events of our own side name the worker who recorded them, also when the partner is
+    // given explicitly (as the app does); the receiver's are not ours to sign.
+    let events = store.referral_events(ids[0]).unwrap();
+    let by = |k: K| events.iter().find(|e| e.kind == k).unwrap().worker_id;
+    assert_eq!(by(K::Sent), Some(me.worker_id));
+    assert_eq!(by(K::Accepted), None);
 
     let r = store.referral_kpis(&filter()).unwrap();
     assert_eq!(r.as_of, d(11, 20));

@@ -105,4 +105,15 @@ describe('RightsPanel', () => {
     await fireEvent.change(card('leefloon').querySelector('select[name=step]') as HTMLSelectElement, { target: { value: 'possibly_entitled' } });
     expect(details.open).toBe(true);
   });
+
+  it('keeps an unsaved step when another panel reloads the case', async () => {
+    const { backend, card, rerender } = await setup(['increased_reimbursement']);
+    const step = () => card('increased_reimbursement').querySelector('select[name="step"]') as HTMLSelectElement;
+    await fireEvent.change(step(), { target: { value: 'applied' } });
+    expect(step().value).toBe('applied');
+    // A note saved elsewhere: the parent passes a fresh detail with the same rights.
+    await backend.addNote('c-1', 'Iets anders');
+    await rerender({ detail: await backend.caseDetail('c-1') });
+    expect(step().value).toBe('applied');
+  });
 });

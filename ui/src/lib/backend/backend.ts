@@ -56,7 +56,6 @@ export interface Backend {
   // Cases
   listCases(filter: CaseFilter): Promise<CasePage>;
   caseDetail(id: string): Promise<CaseDetail>;
-  caseByCode(code: string): Promise<Case>;
   openCase(input: NewCase): Promise<Case>;
   updateCase(id: string, profile: CaseProfile): Promise<void>;
   closeCase(id: string, on: string): Promise<void>;

@@ -538,14 +538,6 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       });
     },
 
-    async caseByCode(code: string): Promise<Case> {
-      await unlocked();
-      const want = code.trim().toUpperCase().replace(/[\s-]/g, '');
-      const c = cases.find((x) => x.code.replace('-', '') === want);
-      if (!c) fail('not_found', `no case with code ${code}`);
-      return structuredClone(c);
-    },
-
     async updateCase(id, profile) {
       await unlocked();
       const c = caseOf(id);
