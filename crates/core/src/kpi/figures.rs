@@ -135,21 +135,6 @@ fn rank_in_counts(counts: &[u32], n: u32, p: u32) -> Option<u32> {
     None
 }
 
-/// Durations are small whole numbers of days: counting them is cheaper than sorting.
-fn percentiles(values: &[u32]) -> Percentiles {
-    let Some(max) = values.iter().max() else { return Percentiles::default() };
-    let mut counts = vec![0u32; *max as usize + 1];
-    for v in values {
-        counts[*v as usize] += 1;
-    }
-    let n = u32::try_from(values.len()).unwrap_or(u32::MAX);
-    Percentiles {
-        median: rank_in_counts(&counts, n, 50),
-        p75: rank_in_counts(&counts, n, 75),
-        p90: rank_in_counts(&counts, n, 90),
-    }
-}
-
 fn days(from: NaiveDate, to: NaiveDate) -> u32 {
     u32::try_from((to - from).num_days()).unwrap_or(0)
 }
@@ -167,65 +152,142 @@ impl Context<'_> {
     }
 }
 
-/// Which step a timing is about.
-#[derive(Clone, Copy)]
-enum Step {
-    Acceptance,
-    FirstContact,
+/// What one referral contributes to a timing, worked out once per referral.
+#[derive(Debug, Clone, Copy)]
+enum Point {
+    /// The step happened after this many calendar and working days.
+    Reached { calendar: u32, working: u32 },
+    /// Still waiting for the step, for this many working days so far.
+    Waiting { working: u32 },
+    /// Ended without the step.
+    Ended,
 }
 
-fn timing<'a>(facts: impl Iterator<Item = &'a Fact>, step: Step, cx: &Context<'_>) -> Timing {
-    let mut calendar = Vec::new();
-    let mut working = Vec::new();
-    let mut waits = Vec::new();
-    let mut t = Timing { histogram: vec![0; HISTOGRAM_BOUNDS.len() + 1], ..Timing::default() };
-    for f in facts {
-        let reached = match step {
-            Step::Acceptance => f.accepted_on,
-            Step::FirstContact => f.first_contact_on,
-        };
-        let still_waiting = match step {
-            Step::Acceptance => f.state == ReferralState::Sent,
-            Step::FirstContact => matches!(f.state, ReferralState::Sent | ReferralState::Accepted),
-        };
-        if let Some(on) = reached {
-            let wd = cx.wd(f.sent_on, on);
-            calendar.push(days(f.sent_on, on));
-            working.push(wd);
-            if let Some(n) = t.histogram.get_mut(bucket(wd)) {
-                *n += 1;
-            }
-            t.observed += 1;
-            t.known += 1;
-            if wd <= cx.target_working_days {
-                t.within_target += 1;
-            }
-        } else if still_waiting {
-            let age = cx.wd(f.sent_on, cx.as_of);
-            waits.push(age);
-            t.waiting += 1;
-            if age > cx.target_working_days {
-                t.waiting_beyond_target += 1;
-                t.known += 1;
-            }
+/// Counts per whole number of days: percentiles without sorting.
+#[derive(Debug, Clone, Default)]
+struct Counts(Vec<u32>);
+
+impl Counts {
+    fn add(&mut self, v: u32) {
+        let i = v as usize;
+        if self.0.len() <= i {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] += 1;
+    }
+
+    fn n(&self) -> u32 {
+        self.0.iter().sum()
+    }
+
+    fn percentiles(&self) -> Percentiles {
+        let n = self.n();
+        Percentiles {
+            median: rank_in_counts(&self.0, n, 50),
+            p75: rank_in_counts(&self.0, n, 75),
+            p90: rank_in_counts(&self.0, n, 90),
         }
     }
-    t.calendar_days = percentiles(&calendar);
-    t.working_days = percentiles(&working);
-    waits.sort_unstable();
-    t.waiting_median_working_days = nearest_rank(&waits, 50);
-    t.waiting_max_working_days = waits.last().copied();
-    t.share_within_target = (t.known > 0).then(|| f64::from(t.within_target) / f64::from(t.known));
-    t
 }
 
-/// Every figure over a set of referrals.
-pub fn figures<'a>(facts: impl Iterator<Item = &'a Fact> + Clone, cx: &Context<'_>) -> Figures {
-    let mut o = Outcomes::default();
-    let mut sent = 0;
-    for f in facts.clone() {
-        sent += 1;
-        match f.state {
+/// A timing being summed up, one referral at a time.
+#[derive(Debug, Clone, Default)]
+struct TimingAcc {
+    calendar: Counts,
+    working: Counts,
+    waits: Counts,
+    within_target: u32,
+    waiting_beyond_target: u32,
+    histogram: [u32; HISTOGRAM_BOUNDS.len() + 1],
+}
+
+impl TimingAcc {
+    fn add(&mut self, p: Point, target: u32) {
+        match p {
+            Point::Reached { calendar, working } => {
+                self.calendar.add(calendar);
+                self.working.add(working);
+                self.histogram[bucket(working)] += 1;
+                if working <= target {
+                    self.within_target += 1;
+                }
+            }
+            Point::Waiting { working } => {
+                self.waits.add(working);
+                if working > target {
+                    self.waiting_beyond_target += 1;
+                }
+            }
+            Point::Ended => {}
+        }
+    }
+
+    fn finish(&self) -> Timing {
+        let observed = self.working.n();
+        let waiting = self.waits.n();
+        let known = observed + self.waiting_beyond_target;
+        Timing {
+            observed,
+            calendar_days: self.calendar.percentiles(),
+            working_days: self.working.percentiles(),
+            within_target: self.within_target,
+            known,
+            share_within_target: (known > 0).then(|| f64::from(self.within_target) / f64::from(known)),
+            waiting,
+            waiting_beyond_target: self.waiting_beyond_target,
+            waiting_median_working_days: rank_in_counts(&self.waits.0, waiting, 50),
+            waiting_max_working_days: self
+                .waits
+                .0
+                .iter()
+                .rposition(|c| *c > 0)
+                .and_then(|i| u32::try_from(i).ok()),
+            histogram: self.histogram.to_vec(),
+        }
+    }
+}
+
+/// What one referral contributes to every figure.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    state: ReferralState,
+    acceptance: Point,
+    first_contact: Point,
+}
+
+impl Context<'_> {
+    /// The durations of one referral, computed once whatever the groups it falls in.
+    pub fn measure(&self, f: &Fact) -> Measured {
+        let point = |reached: Option<NaiveDate>, waiting: bool| match reached {
+            Some(on) => Point::Reached { calendar: days(f.sent_on, on), working: self.wd(f.sent_on, on) },
+            None if waiting => Point::Waiting { working: self.wd(f.sent_on, self.as_of) },
+            None => Point::Ended,
+        };
+        Measured {
+            state: f.state,
+            acceptance: point(f.accepted_on, f.state == ReferralState::Sent),
+            first_contact: point(
+                f.first_contact_on,
+                matches!(f.state, ReferralState::Sent | ReferralState::Accepted),
+            ),
+        }
+    }
+}
+
+/// Every figure of a group of referrals, summed up one referral at a time.
+#[derive(Debug, Clone, Default)]
+pub struct FiguresAcc {
+    sent: u32,
+    outcomes: Outcomes,
+    acceptance: TimingAcc,
+    first_contact: TimingAcc,
+}
+
+impl FiguresAcc {
+    pub fn add(&mut self, m: &Measured, target: u32) {
+        self.sent += 1;
+        let o = &mut self.outcomes;
+        match m.state {
             ReferralState::Accepted | ReferralState::FirstContact | ReferralState::Completed => {
                 o.accepted += 1
             }
@@ -235,11 +297,58 @@ pub fn figures<'a>(facts: impl Iterator<Item = &'a Fact> + Clone, cx: &Context<'
             ReferralState::Expired => o.expired += 1,
             ReferralState::Sent | ReferralState::Draft => o.open += 1,
         }
+        self.acceptance.add(m.acceptance, target);
+        self.first_contact.add(m.first_contact, target);
     }
-    Figures {
-        sent,
-        outcomes: o,
-        to_acceptance: timing(facts.clone(), Step::Acceptance, cx),
-        to_first_contact: timing(facts, Step::FirstContact, cx),
+
+    pub fn finish(&self) -> Figures {
+        Figures {
+            sent: self.sent,
+            outcomes: self.outcomes.clone(),
+            to_acceptance: self.acceptance.finish(),
+            to_first_contact: self.first_contact.finish(),
+        }
+    }
+}
+
+/// Every figure over a set of referrals.
+pub fn figures<'a>(facts: impl Iterator<Item = &'a Fact>, cx: &Context<'_>) -> Figures {
+    let mut acc = FiguresAcc::default();
+    for f in facts {
+        acc.add(&cx.measure(f), cx.target_working_days);
+    }
+    acc.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The counting percentiles used for the figures agree with the nearest-rank
+    /// definition on sorted values.
+    #[test]
+    fn counting_agrees_with_nearest_rank() {
+        let mut seed = 7u64;
+        for len in [1usize, 2, 3, 4, 5, 9, 10, 11, 99, 100, 257] {
+            let mut v: Vec<u32> = (0..len)
+                .map(|_| {
+                    seed =
+                        seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                    u32::try_from(seed >> 58).unwrap()
+                })
+                .collect();
+            let mut counts = Counts::default();
+            for x in &v {
+                counts.add(*x);
+            }
+            v.sort_unstable();
+            let p = counts.percentiles();
+            assert_eq!(
+                (p.median, p.p75, p.p90),
+                (nearest_rank(&v, 50), nearest_rank(&v, 75), nearest_rank(&v, 90)),
+                "{v:?}"
+            );
+        }
+        assert_eq!(Counts::default().percentiles(), Percentiles::default());
     }
 }

@@ -15,7 +15,7 @@ use crate::calendar::{WorkCalendar, WorkingDays};
 use crate::error::{Error, Result};
 use crate::referrals::{EventKind, ReferralMode, ReferralState};
 use crate::store::Store;
-use figures::{Context, figures};
+use figures::{Context, FiguresAcc};
 pub use figures::{Fact, Figures, Outcomes, Percentiles, Timing};
 
 /// Default target: accepted (or first contact) within this many working days.
@@ -190,45 +190,56 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
     let table = WorkingDays::new(&calendar, first, as_of.max(filter.to));
     let cx = Context { as_of, target_working_days: target, table: &table };
 
-    let mut by_pair: BTreeMap<(Uuid, Option<Uuid>), Vec<&Fact>> = BTreeMap::new();
-    let mut by_month: BTreeMap<(i32, u32), Vec<&Fact>> = BTreeMap::new();
-    for f in facts {
-        by_pair.entry((f.from, f.to)).or_default().push(f);
-        by_month.entry((f.sent_on.year(), f.sent_on.month())).or_default().push(f);
-    }
-    let mut pairs: Vec<PairFigures> = by_pair
-        .into_iter()
-        .map(|((from, to), fs)| PairFigures { from, to, figures: figures(fs.into_iter(), &cx) })
-        .collect();
-    pairs.sort_by_key(|p| std::cmp::Reverse(p.figures.sent));
-    let monthly = by_month
-        .into_iter()
-        .map(|((y, m), fs)| MonthFigures {
-            month: format!("{y:04}-{m:02}"),
-            figures: figures(fs.into_iter(), &cx),
-        })
-        .collect();
-
-    let warm = || facts.iter().filter(|f| f.mode == ReferralMode::Warm);
-    let warm_n = u32::try_from(warm().count()).unwrap_or(u32::MAX);
-    let steps = [
+    // One pass: each referral's durations are worked out once and added to the groups it
+    // falls in (overall, its pair, its month, warm or cold).
+    let mut overall = FiguresAcc::default();
+    let mut by_pair: BTreeMap<(Uuid, Option<Uuid>), FiguresAcc> = BTreeMap::new();
+    let mut by_month: BTreeMap<(i32, u32), FiguresAcc> = BTreeMap::new();
+    let (mut warm, mut cold) = (FiguresAcc::default(), FiguresAcc::default());
+    const STEPS: [EventKind; 4] = [
         EventKind::ReceiverContacted,
         EventKind::AppointmentMade,
         EventKind::Accompanied,
         EventKind::FeedbackGiven,
-    ]
-    .into_iter()
-    .map(|kind| {
-        let n = warm().filter(|f| f.warm_steps & kind.warm_bit() != 0).count();
-        let referrals = u32::try_from(n).unwrap_or(u32::MAX);
-        WarmStep { kind, referrals, share: (warm_n > 0).then(|| f64::from(referrals) / f64::from(warm_n)) }
-    })
-    .collect();
-    let warm_cold = WarmCold {
-        warm: figures(warm(), &cx),
-        cold: figures(facts.iter().filter(|f| f.mode == ReferralMode::Cold), &cx),
-        warm_steps: steps,
-    };
+    ];
+    let mut step_counts = [0u32; STEPS.len()];
+    for f in facts {
+        let m = cx.measure(f);
+        overall.add(&m, target);
+        by_pair.entry((f.from, f.to)).or_default().add(&m, target);
+        by_month.entry((f.sent_on.year(), f.sent_on.month())).or_default().add(&m, target);
+        if f.mode == ReferralMode::Warm {
+            warm.add(&m, target);
+            for (i, k) in STEPS.iter().enumerate() {
+                if f.warm_steps & k.warm_bit() != 0 {
+                    step_counts[i] += 1;
+                }
+            }
+        } else {
+            cold.add(&m, target);
+        }
+    }
+    let mut pairs: Vec<PairFigures> = by_pair
+        .into_iter()
+        .map(|((from, to), acc)| PairFigures { from, to, figures: acc.finish() })
+        .collect();
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.figures.sent));
+    let monthly = by_month
+        .into_iter()
+        .map(|((y, m), acc)| MonthFigures { month: format!("{y:04}-{m:02}"), figures: acc.finish() })
+        .collect();
+    let warm = warm.finish();
+    let warm_n = warm.sent;
+    let steps = STEPS
+        .into_iter()
+        .zip(step_counts)
+        .map(|(kind, referrals)| WarmStep {
+            kind,
+            referrals,
+            share: (warm_n > 0).then(|| f64::from(referrals) / f64::from(warm_n)),
+        })
+        .collect();
+    let warm_cold = WarmCold { warm, cold: cold.finish(), warm_steps: steps };
 
     let mut stalled: Vec<Stalled> = facts
         .iter()
@@ -266,7 +277,7 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
         as_of,
         target_working_days: target,
         stalled_after_working_days: stall,
-        overall: figures(facts.iter(), &cx),
+        overall: overall.finish(),
         pairs,
         monthly,
         warm_cold,
