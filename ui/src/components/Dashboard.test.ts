@@ -41,4 +41,18 @@ describe('Dashboard', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'H2VC-7PKM' }));
     expect(onOpen).toHaveBeenCalledWith('c-5');
   });
+
+  it('passes extra closing days to the core, and asks nothing while one is invalid', async () => {
+    const { referralKpis } = await setup();
+    const field = screen.getByLabelText(nlDash.dashboard.closed);
+    await fireEvent.input(field, { target: { value: '11/07/2026, 31/02/2026' } });
+    expect(await screen.findByText(nlDash.dashboard.closedInvalid)).toBeTruthy();
+    const calls = referralKpis.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(referralKpis.mock.calls.length).toBe(calls);
+    await fireEvent.input(field, { target: { value: '11/07/2026, 27/09/2026' } });
+    await waitFor(() =>
+      expect(referralKpis).toHaveBeenLastCalledWith(expect.objectContaining({ closing_days: ['2026-07-11', '2026-09-27'] })),
+    );
+  });
 });
