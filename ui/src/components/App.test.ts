@@ -138,4 +138,17 @@ describe('App', () => {
     await fireEvent.click(screen.getByRole('button', { name: nl.header.cases }));
     expect(screen.getByRole('note')).toBeTruthy();
   });
+
+  it('picks up a new day when the worker moves on after midnight', async () => {
+    const backend = await unlocked();
+    const session = await backend.session();
+    const sessionSpy = vi.spyOn(backend, 'session').mockResolvedValue({ ...session, today: '2026-11-26' });
+    const kpis = vi.spyOn(backend, 'referralKpis');
+    await fireEvent.click(screen.getByRole('button', { name: nl.header.cases }));
+    await waitFor(() => expect(sessionSpy).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 0));
+    // The dashboard's default period ends on the session's today.
+    await fireEvent.click(screen.getByRole('button', { name: nl.header.dashboard }));
+    await waitFor(() => expect(kpis).toHaveBeenLastCalledWith(expect.objectContaining({ to: '2026-11-26' })));
+  });
 });
