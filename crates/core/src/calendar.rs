@@ -81,9 +81,14 @@ impl WorkCalendar {
     }
 
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        self.works(d, |d| self.public_holiday(d).is_some())
+    }
+
+    /// The one rule: not a weekend, not a holiday (however looked up), not closed.
+    fn works(&self, d: NaiveDate, is_holiday: impl Fn(NaiveDate) -> bool) -> bool {
         !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
             && !self.extra_closed.contains(&d)
-            && self.public_holiday(d).is_none()
+            && !is_holiday(d)
     }
 
     /// Working days after `from` up to and including `to` (negative if `to` is earlier).
@@ -116,8 +121,7 @@ impl WorkingDays {
         let mut count = 0u32;
         cumulative.push(0);
         for d in first.iter_days().skip(1).take(span) {
-            let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-            if !weekend && !holidays.contains(&d) && !calendar.extra_closed.contains(&d) {
+            if calendar.works(d, |d| holidays.contains(&d)) {
                 count += 1;
             }
             cumulative.push(count);
