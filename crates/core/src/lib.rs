@@ -21,6 +21,7 @@ pub mod referrals;
 pub mod rights;
 pub mod settings;
 pub mod signals;
+pub mod stats;
 pub mod store;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};

@@ -1,0 +1,3 @@
+pub fn render(_s: &crate::stats::MonthlyStats) -> String {
+    String::new()
+}
