@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "add_partner",
     "today",
     "referral_kpis",
+    "monthly_statistics",
+    "export_monthly_statistics",
 ];
 
 fn main() {

@@ -23,7 +23,7 @@ pub const STORE_ENV: &str = "SCHAKEL_STORE";
 /// directory too.
 pub const TEST_MODE_ENV: &str = "SCHAKEL_TEST_MODE";
 
-fn test_mode() -> bool {
+pub(crate) fn test_mode() -> bool {
     std::env::var(TEST_MODE_ENV).is_ok_and(|v| v == "1")
 }
 
@@ -145,6 +145,8 @@ pub fn run() {
             commands::reference::add_partner,
             commands::today::today,
             commands::kpi::referral_kpis,
+            commands::stats::monthly_statistics,
+            commands::stats::export_monthly_statistics,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

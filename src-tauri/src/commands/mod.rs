@@ -12,5 +12,6 @@ pub mod referrals;
 pub mod rights;
 pub mod session;
 pub mod signals;
+pub mod stats;
 pub mod store;
 pub mod today;
