@@ -221,12 +221,49 @@ impl Problem {
             (class, std::cmp::Reverse(var.value), v)
         });
         for c in candidates {
-            if !space.try_publish(unit(dim, local[&c])) {
+            // A published zero total tells a reader that each of its parts is zero too
+            // (counts are never negative): publish it only if that knowledge is safe.
+            let zeros = self.zero_parts(c);
+            let published = if zeros.is_empty() {
+                space.try_publish(unit(dim, local[&c]))
+            } else {
+                let mut trial = space.clone();
+                let safe = std::iter::once(c)
+                    .chain(zeros)
+                    .all(|v| local.get(&v).is_some_and(|&i| trial.try_publish(unit(dim, i))));
+                if safe {
+                    space = trial;
+                }
+                safe
+            };
+            if !published {
                 hidden.push(c);
             }
         }
         hidden.sort_unstable();
         hidden
+    }
+
+    /// The figures a published zero total makes known: its parts, and theirs.
+    fn zero_parts(&self, var: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        if self.vars[var].value != 0 {
+            return out;
+        }
+        let mut todo = vec![var];
+        while let Some(t) = todo.pop() {
+            for (total, parts) in &self.equations {
+                if *total == t {
+                    for &p in parts {
+                        if !out.contains(&p) && p != var {
+                            out.push(p);
+                            todo.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Step 3: is every hidden small count's range wide enough?
@@ -352,6 +389,7 @@ mod gf {
     }
 }
 
+#[derive(Clone)]
 /// The span of what a reader knows, kept in reduced row echelon form, and the hidden
 /// counts it must never reach (each reduced modulo that span).
 struct Span {
