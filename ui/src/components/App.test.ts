@@ -4,6 +4,7 @@ import { createFakeBackend, FAKE_PASSPHRASE, FAKE_RECOVERY_KEY } from '../lib/ba
 import { STORAGE_KEY } from '../lib/i18n';
 import nl from '../lib/i18n/nl.json';
 import nlCase from '../lib/i18n/parts/case.nl.json';
+import nlStats from '../lib/i18n/parts/stats.nl.json';
 import fr from '../lib/i18n/fr.json';
 import App from './App.svelte';
 
@@ -150,5 +151,11 @@ describe('App', () => {
     // The dashboard's default period ends on the session's today.
     await fireEvent.click(screen.getByRole('button', { name: nl.header.dashboard }));
     await waitFor(() => expect(kpis).toHaveBeenLastCalledWith(expect.objectContaining({ to: '2026-11-26' })));
+  });
+  it('opens the statistics from the header', async () => {
+    await unlocked();
+    await fireEvent.click(screen.getByRole('button', { name: nl.header.statistics }));
+    expect(await screen.findByRole('heading', { name: nlStats.stats.title })).toBeTruthy();
+    expect(screen.getByRole('button', { name: nl.header.statistics }).getAttribute('aria-current')).toBe('page');
   });
 });

@@ -12,9 +12,12 @@ import type { CreatedStore } from '../bindings/CreatedStore';
 import type { CreateStoreInput } from '../bindings/CreateStoreInput';
 import type { AppErrorReport } from '../bindings/AppErrorReport';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { ExportOptions } from '../bindings/ExportOptions';
 import type { Finding } from '../bindings/Finding';
 import type { ImportProblem } from '../bindings/ImportProblem';
 import type { KpiFilter } from '../bindings/KpiFilter';
+import type { MonthlyRequest } from '../bindings/MonthlyRequest';
+import type { MonthlyStats } from '../bindings/MonthlyStats';
 import type { NewCase } from '../bindings/NewCase';
 import type { NewEvent } from '../bindings/NewEvent';
 import type { NewFollowUp } from '../bindings/NewFollowUp';
@@ -84,6 +87,15 @@ export interface Backend {
 
   // Coordinators
   referralKpis(filter: KpiFilter): Promise<ReferralKpis>;
+
+  // Exporters
+  /** One month's statistics, protected by the core (hidden figures carry no value). */
+  monthlyStatistics(request: MonthlyRequest): Promise<MonthlyStats>;
+  /**
+   * Computes the month's statistics again and writes them as a file where the person
+   * chooses in the shell's save dialog. The saved file's name, or null when cancelled.
+   */
+  exportMonthlyStatistics(request: MonthlyRequest, options: ExportOptions): Promise<string | null>;
 
   // Events from the shell, and desktop notifications
   onAutoLocked(handler: (event: AutoLocked) => void): Promise<Unlisten>;

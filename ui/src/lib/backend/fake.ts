@@ -15,7 +15,14 @@ import type { Term } from '../bindings/Term';
 import type { Applied } from '../bindings/Applied';
 import type { Figures } from '../bindings/Figures';
 import type { Finding } from '../bindings/Finding';
+import type { ExportOptions } from '../bindings/ExportOptions';
+import type { Hidden } from '../bindings/Hidden';
 import type { KpiFilter } from '../bindings/KpiFilter';
+import type { Label } from '../bindings/Label';
+import type { MonthlyRequest } from '../bindings/MonthlyRequest';
+import type { MonthlyStats } from '../bindings/MonthlyStats';
+import type { StatCell } from '../bindings/StatCell';
+import type { StatTable } from '../bindings/StatTable';
 import type { ReferralKpis } from '../bindings/ReferralKpis';
 import type { Timing } from '../bindings/Timing';
 import type { NextEvent } from '../bindings/NextEvent';
@@ -387,6 +394,151 @@ export function fakeKpis(filter: KpiFilter): ReferralKpis {
     stalled_total: 1,
     partners: FAKE_PARTNERS.map(({ id, name }) => ({ id, name })),
   };
+}
+
+// A shown figure, a hidden one (why), or one that does not apply.
+type FakeCell = number | Hidden | null;
+
+function statCell(v: FakeCell): StatCell {
+  if (v === null) return { value: null, hidden: null };
+  if (typeof v === 'number') return { value: v, hidden: null };
+  return { value: null, hidden: v };
+}
+
+function labels(rows: string[], total?: string): Label[] {
+  const out = rows.map((label) => ({ code: label.toLowerCase().replace(/[^a-z0-9]+/g, '_'), label, total: false }));
+  if (total) out.push({ code: 'total', label: total, total: true });
+  return out;
+}
+
+function statTable(
+  id: string,
+  title: string,
+  rowHeader: string,
+  rows: Label[],
+  columns: Label[],
+  cells: FakeCell[][],
+  extra: Partial<StatTable> = {},
+): StatTable {
+  return { id, title, note: null, row_header: rowHeader, unit: 'count', threshold: 5, rows, columns, cells: cells.map((r) => r.map(statCell)), ...extra };
+}
+
+/**
+ * A fixed month in the shape of the core's report, with a hidden figure of every kind
+ * (a small count, one hidden to protect it, a median over too few referrals) and one that
+ * does not apply. The protection is the core's (tested there); these figures only add up.
+ */
+export function fakeMonthlyStats(request: MonthlyRequest): MonthlyStats {
+  const m = /^(\d{4})-(\d{2})$/.exec(request.month.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) fail('validation', `'${request.month}' is not a month (use YYYY-MM)`, 'month');
+  const threshold = request.threshold ?? 5;
+  if (threshold < 2 || threshold > 100) fail('validation', 'a threshold is between 2 and 100', 'threshold');
+  const sensitive = request.sensitiveThreshold ?? Math.max(10, threshold);
+  const [y, mo] = [Number(m[1]), Number(m[2])];
+  const lastDay = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const P = 'primary' as const;
+  const S = 'secondary' as const;
+  const total = 'Totaal';
+  const tables: StatTable[] = [
+    statTable(
+      'cases_by_municipality',
+      'Dossiers naar gemeente',
+      'Gemeente',
+      labels(['Anderlecht', 'Brussel', 'Jette', 'Sint-Jans-Molenbeek', 'Schaarbeek'], total),
+      [...labels(['Nieuw', 'Lopend van eerder']), { code: 'total', label: 'Actief (totaal)', total: true }],
+      [
+        [14, 31, 45],
+        [22, 40, 62],
+        [P, S, 15],
+        [S, S, 36],
+        [11, 19, 30],
+        [59, 129, 188],
+      ],
+    ),
+    statTable(
+      'referrals_outcome',
+      'Doorverwijzingen: warm/koud × uitkomst',
+      'Warm of koud',
+      labels(['Warm', 'Koud'], total),
+      labels(['Aanvaard', 'Geweigerd', 'Niet opgedaagd', 'Ingetrokken', 'Verlopen', 'Wacht op antwoord'], total),
+      [
+        [38, P, 0, S, 0, 9, 55],
+        [25, S, 0, P, 0, 6, 39],
+        [63, 9, 0, 7, 0, 15, 94],
+      ],
+    ),
+    statTable(
+      'referral_times',
+      'Doorverwijstijden (werkdagen)',
+      'Warm of koud',
+      [...labels(['Warm', 'Koud']), { code: 'all', label: 'Alle', total: true }],
+      [
+        { code: 'median_to_acceptance', label: 'Mediaan tot aanvaarding', total: false },
+        { code: 'p90_to_acceptance', label: 'P90 tot aanvaarding', total: false },
+        { code: 'median_to_first_contact', label: 'Mediaan tot eerste contact', total: false },
+        { code: 'share_within_target', label: '% aanvaard binnen doel', total: false },
+      ],
+      [
+        [3, 9, 6, 81.6],
+        [4, null, 'small_base', 76],
+        [3, 10, 7, 79.3],
+      ],
+      { unit: 'working_days', note: 'Doel (werkdagen): 5' },
+    ),
+    statTable(
+      'rights',
+      'Rechtenonderzoek per recht',
+      'Recht',
+      labels(['Leefloon', 'Verhoogde tegemoetkoming', 'Groeipakket: schooltoeslag'], total),
+      labels(['Onderzocht', 'Aangevraagd', 'Toegekend']),
+      [
+        [12, 8, P],
+        [19, 14, 11],
+        [6, P, P],
+        [37, S, S],
+      ],
+    ),
+    statTable(
+      'signals',
+      'Signalen naar thema',
+      'Thema',
+      labels(['Wonen', 'Digitale kloof'], total),
+      labels(['Signalen']),
+      [[7], [0], [7]],
+    ),
+  ];
+  const hidden = (why: Hidden) => tables.flatMap((t) => t.cells.flat()).filter((c) => c.hidden === why).length;
+  return {
+    month: `${m[1]}-${m[2]}`,
+    first_day: `${m[1]}-${m[2]}-01`,
+    last_day: `${m[1]}-${m[2]}-${lastDay}`,
+    scope: request.scope,
+    scope_label: request.scope === 'network' ? 'Heel het netwerk in deze databank' : 'Eigen organisatie',
+    partner_name: FAKE_PARTNERS[0].name,
+    threshold,
+    sensitive_threshold: sensitive,
+    target_working_days: 5,
+    as_of: FAKE_TODAY,
+    generated_at: `${FAKE_TODAY} 10:30`,
+    app_version: '0.1.0',
+    lang: request.lang,
+    tables,
+    legend: 'x = vertrouwelijk: een klein aantal (onder de drempel) of een cijfer waarmee een klein aantal te berekenen zou zijn. – = niet van toepassing.',
+    definitions: [{ topic: 'Dossiers', text: 'Nieuw: dossier geopend in de maand.' }],
+    hidden_primary: hidden('primary'),
+    hidden_secondary: hidden('secondary'),
+    hidden_small_base: hidden('small_base'),
+  };
+}
+
+/** The name the core offers in the save dialog (`stats::export::file_name`). */
+export function fakeExportName(stats: MonthlyStats, options: ExportOptions): string {
+  const [stem, partner, network] = {
+    nl: ['schakel-statistieken', 'partner', 'netwerk'],
+    fr: ['schakel-statistiques', 'partenaire', 'reseau'],
+    en: ['schakel-statistics', 'partner', 'network'],
+  }[stats.lang];
+  return `${stem}-${stats.month}-${stats.scope === 'network' ? network : partner}.${options.format}`;
 }
 
 /** A fake with hooks for tests: fire the shell's events, see the notifications sent. */
@@ -790,6 +942,17 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       await unlocked();
       if (filter.to < filter.from) fail('validation', 'the period ends before it starts', 'to');
       return fakeKpis(filter);
+    },
+
+    async monthlyStatistics(request) {
+      await unlocked();
+      return fakeMonthlyStats(request);
+    },
+
+    async exportMonthlyStatistics(request, options) {
+      await unlocked();
+      // No dialog here: "saved" at once under the name the shell would offer.
+      return fakeExportName(fakeMonthlyStats(request), options);
     },
 
     async today(): Promise<Today> {

@@ -39,6 +39,18 @@ describe('tauri backend', () => {
     ]);
   });
 
+  it('passes a statistics request and export options, never a path', async () => {
+    mockedInvoke.mockResolvedValue(null);
+    const b = createTauriBackend();
+    const request = { month: '2026-10', scope: 'network', threshold: 5, sensitiveThreshold: null, lang: 'fr' } as const;
+    await b.monthlyStatistics(request);
+    expect(await b.exportMonthlyStatistics(request, { format: 'xlsx', belgianCsv: true })).toBeNull();
+    expect(mockedInvoke.mock.calls).toEqual([
+      ['monthly_statistics', { request }],
+      ['export_monthly_statistics', { request, options: { format: 'xlsx', belgianCsv: true } }],
+    ]);
+  });
+
   it('returns what the command resolves with', async () => {
     mockedInvoke.mockResolvedValue({ recoveryKey: 'ABCD-EFGH' });
     const result = await createTauriBackend().createStore({

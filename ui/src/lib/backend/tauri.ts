@@ -53,6 +53,8 @@ export const COMMANDS = {
   addPartner: 'add_partner',
   today: 'today',
   referralKpis: 'referral_kpis',
+  monthlyStatistics: 'monthly_statistics',
+  exportMonthlyStatistics: 'export_monthly_statistics',
 } as const satisfies Record<Commands, string>;
 
 /** Event names emitted by src-tauri/src/ticker.rs. */
@@ -90,6 +92,8 @@ export function createTauriBackend(): Backend {
     addPartner: (input) => call(COMMANDS.addPartner, { input }),
     today: () => call(COMMANDS.today),
     referralKpis: (filter) => call(COMMANDS.referralKpis, { filter }),
+    monthlyStatistics: (request) => call(COMMANDS.monthlyStatistics, { request }),
+    exportMonthlyStatistics: (request, options) => call(COMMANDS.exportMonthlyStatistics, { request, options }),
     onAutoLocked: (handler) => listen(EVENTS.autoLocked, (e) => handler(e.payload as never)),
     onReminder: (handler) => listen(EVENTS.reminder, (e) => handler(e.payload as never)),
     async notify(title, body) {
