@@ -3,28 +3,9 @@
 // These screenshots are the ones in the README.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import { By, t, withApp } from './lib/app.mjs';
-import { unlock } from './lib/flows.mjs';
-
-const CLI = process.env.SCHAKEL_CLI ?? path.resolve('../../target/debug/schakel');
-const PASSPHRASE = 'demo schakel brussel 2026';
-
-function demoStore() {
-  const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'schakel-demo-')), 'demo.db');
-  const cli = (...args) =>
-    execFileSync(CLI, ['--store', store, ...args], {
-      env: { ...process.env, SCHAKEL_PASSPHRASE: PASSPHRASE },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  cli('init', '--partner-kind', 'ocmw', '--partner-name', 'OCMW Jette', '--worker', 'Demo medewerker');
-  cli('demo', '--cases', '400', '--seed', '1');
-  return store;
-}
+import { DEMO_PASSPHRASE as PASSPHRASE, demoStore, unlock } from './lib/flows.mjs';
 
 test('a demo store says it is one and shows a realistic day', { timeout: 120_000 }, async (tc) => {
   const store = demoStore();
