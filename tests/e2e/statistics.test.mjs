@@ -18,7 +18,8 @@ const READ_TABLES = `
     id: table.dataset.tableId,
     unit: table.dataset.unit,
     threshold: Number(table.dataset.threshold),
-    numbers: Array.from(table.querySelectorAll('td.n'), (td) => td.textContent.trim()),
+    numbers: Array.from(table.querySelectorAll('td.n:not(.pct)'), (td) => td.textContent.trim()),
+    percents: Array.from(table.querySelectorAll('td.pct'), (td) => td.textContent.trim()),
     hidden: Array.from(table.querySelectorAll('td.x'), (td) => ({ text: td.textContent.trim(), title: td.title })),
   }));
 `;
@@ -84,6 +85,11 @@ test('an exporter previews last month of the network and saves it as JSON and XL
               assert.ok(n === 0 || n >= 5, `${table.id} shows the small count ${n}`);
             }
           }
+          // The share within target as a percentage with a decimal comma; days whole.
+          const times = tables.find((x) => x.id === 'referral_times');
+          assert.ok(times.percents.length > 0, 'the share within target is shown for the network');
+          for (const text of times.percents) assert.match(text, /^\d{1,3},\d\u00a0%$/);
+          for (const text of times.numbers) assert.match(text, /^\d+$/);
           const summary = await (await app.byId('stats-summary')).getText();
           assert.ok(summary.includes(String(hidden.length)), `the summary counts ${hidden.length} hidden figures: ${summary}`);
           const meta = await (await app.byId('stats-meta')).getText();
