@@ -71,7 +71,7 @@ test('an exporter previews last month of the network and saves it as JSON and XL
           }
           const hidden = tables.flatMap((x) => x.hidden);
           assert.ok(hidden.length > 0, 'a month of a network has small counts to hide');
-          const reasons = [t('stats.hiddenSecondary'), ...['hiddenPrimary', 'hiddenSmallBase'].map((k) => t(`stats.${k}`).split('{')[0])];
+          const reasons = [t('stats.hiddenSecondary'), ...['hiddenPrimary', 'hiddenPrimarySensitive', 'hiddenSmallBase'].map((k) => t(`stats.${k}`).split('{')[0])];
           for (const cell of hidden) {
             assert.equal(cell.text, 'x');
             assert.ok(reasons.some((r) => cell.title.startsWith(r)), `a hidden figure says why: "${cell.title}"`);

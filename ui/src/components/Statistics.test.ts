@@ -70,6 +70,9 @@ describe('Statistics', () => {
     expect(base?.textContent).toBe('x');
     expect(base?.getAttribute('title')).toBe(m.hiddenSmallBase.replace('{threshold}', '5'));
     expect(times.querySelector('td.empty')?.textContent).toBe('–');
+    // A table with sensitive rows names both thresholds.
+    const rights = table('rights').querySelector('td[data-hidden="primary"]');
+    expect(rights?.getAttribute('title')).toBe(m.hiddenPrimarySensitive.replace('{threshold}', '5').replace('{sensitive}', '10'));
     // Every hidden cell says why; none shows a number.
     for (const td of document.querySelectorAll('td.x')) {
       expect(td.textContent).toBe('x');

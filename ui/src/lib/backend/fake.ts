@@ -413,6 +413,7 @@ function labels(rows: string[], total?: string): Label[] {
 
 function statTable(
   id: string,
+  threshold: number,
   title: string,
   rowHeader: string,
   rows: Label[],
@@ -420,7 +421,7 @@ function statTable(
   cells: FakeCell[][],
   extra: Partial<StatTable> = {},
 ): StatTable {
-  return { id, title, note: null, row_header: rowHeader, unit: 'count', threshold: 5, rows, columns, cells: cells.map((r) => r.map(statCell)), ...extra };
+  return { id, title, note: null, row_header: rowHeader, unit: 'count', threshold, rows, columns, cells: cells.map((r) => r.map(statCell)), ...extra };
 }
 
 /**
@@ -442,6 +443,7 @@ export function fakeMonthlyStats(request: MonthlyRequest): MonthlyStats {
   const tables: StatTable[] = [
     statTable(
       'cases_by_municipality',
+      threshold,
       'Dossiers naar gemeente',
       'Gemeente',
       labels(['Anderlecht', 'Brussel', 'Jette', 'Sint-Jans-Molenbeek', 'Schaarbeek'], total),
@@ -457,6 +459,7 @@ export function fakeMonthlyStats(request: MonthlyRequest): MonthlyStats {
     ),
     statTable(
       'referrals_outcome',
+      threshold,
       'Doorverwijzingen: warm/koud × uitkomst',
       'Warm of koud',
       labels(['Warm', 'Koud'], total),
@@ -469,6 +472,7 @@ export function fakeMonthlyStats(request: MonthlyRequest): MonthlyStats {
     ),
     statTable(
       'referral_times',
+      threshold,
       'Doorverwijstijden (werkdagen)',
       'Warm of koud',
       [...labels(['Warm', 'Koud']), { code: 'all', label: 'Alle', total: true }],
@@ -487,6 +491,8 @@ export function fakeMonthlyStats(request: MonthlyRequest): MonthlyStats {
     ),
     statTable(
       'rights',
+      // As if urgent medical aid were a row: a sensitive row gives the table the higher threshold.
+      sensitive,
       'Rechtenonderzoek per recht',
       'Recht',
       labels(['Leefloon', 'Verhoogde tegemoetkoming', 'Groeipakket: schooltoeslag'], total),
@@ -500,6 +506,7 @@ export function fakeMonthlyStats(request: MonthlyRequest): MonthlyStats {
     ),
     statTable(
       'signals',
+      threshold,
       'Signalen naar thema',
       'Thema',
       labels(['Wonen', 'Digitale kloof'], total),
