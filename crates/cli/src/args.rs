@@ -58,6 +58,9 @@ pub enum Command {
     /// Key figures for coordinators.
     #[command(subcommand)]
     Kpi(KpiCmd),
+    /// Anonymised statistics with small counts protected.
+    #[command(subcommand)]
+    Stats(StatsCmd),
     /// Reference lists (codes and names); without a name, the list of lists.
     Vocab { name: Option<String> },
     /// Change your passphrase (new one from SCHAKEL_NEW_PASSPHRASE or asked for).
@@ -337,4 +340,48 @@ pub struct KpiArgs {
     /// Extra closing day besides weekends and public holidays (repeatable).
     #[arg(long = "closed")]
     pub closed: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCmd {
+    /// One month's tables (cases, referrals and referral times, rights, non-take-up,
+    /// follow-ups, signals) with small counts and what would give them away hidden.
+    /// Method and definitions: docs/statistics.md.
+    Monthly(MonthlyArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScopeArg {
+    /// This store's own organisation.
+    Partner,
+    /// Every partner's records in this store.
+    Network,
+}
+
+#[derive(Debug, Args)]
+pub struct MonthlyArgs {
+    /// The month, YYYY-MM.
+    #[arg(long)]
+    pub month: String,
+    #[arg(long, value_enum, default_value = "partner")]
+    pub scope: ScopeArg,
+    /// Counts from 1 to below this are hidden (default 5).
+    #[arg(long)]
+    pub threshold: Option<u32>,
+    /// The threshold of sensitive tables and rows (default 10).
+    #[arg(long)]
+    pub sensitive_threshold: Option<u32>,
+    /// csv, xlsx, json or html (a print-ready report; print it to PDF from a browser).
+    #[arg(long)]
+    pub format: String,
+    /// Where to write the file (default: a name like schakel-statistieken-2026-10-partner.xlsx
+    /// in the current directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Language of titles and labels: nl, fr or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+    /// CSV with commas and decimal points instead of Belgian Excel's ; and decimal comma.
+    #[arg(long)]
+    pub plain_csv: bool,
 }

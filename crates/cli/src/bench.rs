@@ -2,6 +2,7 @@
 //! queries a caseworker waits for. A benchmark, not a test: it reports, never fails on
 //! a slow figure.
 
+use chrono::Datelike;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -157,6 +158,27 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
     let month = schakel_core::kpi::KpiFilter::period(today - chrono::Days::new(30), today);
     figures.push(measure("referral-time dashboard, one month", a.runs, |_| {
         store.referral_kpis(&month).map(|_| ())
+    })?);
+    // Monthly statistics of the whole network, protected: the last full month, and the
+    // twelve months before it one after the other (what an exporter does for a year).
+    let stats_request = |month: String| schakel_core::stats::MonthlyRequest {
+        month,
+        scope: schakel_core::stats::Scope::Network,
+        threshold: None,
+        sensitive_threshold: None,
+        lang: schakel_core::stats::Lang::Nl,
+    };
+    let last_month = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    let months: Vec<String> = (0..12u32)
+        .filter_map(|i| last_month.checked_sub_months(chrono::Months::new(i)))
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
+    let stats_runs = a.runs.clamp(1, 20);
+    figures.push(measure("monthly statistics, one month (network)", stats_runs, |_| {
+        store.monthly_statistics(&stats_request(months[0].clone())).map(|_| ())
+    })?);
+    figures.push(measure("monthly statistics, twelve months (network)", stats_runs.min(5), |_| {
+        months.iter().try_for_each(|m| store.monthly_statistics(&stats_request(m.clone())).map(|_| ()))
     })?);
     let db_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let report = Report {

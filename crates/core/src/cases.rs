@@ -321,6 +321,16 @@ impl Writer<'_> {
         for d in domains {
             ins.execute((case_id, d))?;
         }
+        // The derived copy on the case row (see migrations/0005), from what was stored.
+        self.conn
+            .prepare_cached(
+                "UPDATE case_file SET life_domain_codes = COALESCE((
+                     SELECT group_concat(code, ',') FROM (
+                         SELECT life_domain_code AS code FROM case_life_domain
+                         WHERE case_id = ?1 ORDER BY life_domain_code)), '')
+                 WHERE id = ?1",
+            )?
+            .execute([case_id])?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 pub mod cases;
 pub mod kpi;
 pub mod reference;
+pub mod stats;
 pub mod store;
 pub mod work;
 

@@ -101,21 +101,38 @@ const NOT_RECORDED: &str = "not_recorded";
 pub(super) fn cases(f: &Frame<'_>) -> Result<Vec<CountTable>> {
     let mut params = f.bounds();
     let scope = f.scope("owner_partner_id", &mut params);
+    // Still open, or closed in or after the month: two ranges of the index.
+    let cols = "entry_route_code, municipality_code, age_band_code, household_type_code,
+                residence_status_code, opened_on >= ?1, life_domain_codes";
     let sql = format!(
-        "SELECT entry_route_code, municipality_code, age_band_code, household_type_code,
-                residence_status_code, opened_on >= ?1
-         FROM case_file INDEXED BY case_statistics
-         WHERE opened_on <= ?2 AND (closed_on IS NULL OR closed_on >= ?1){scope}"
+        "SELECT {cols} FROM case_file INDEXED BY case_statistics
+         WHERE closed_on IS NULL AND opened_on <= ?2{scope}
+         UNION ALL
+         SELECT {cols} FROM case_file INDEXED BY case_statistics
+         WHERE closed_on >= ?1 AND opened_on <= ?2{scope}"
     );
     // Per dimension: code -> [new, continuing].
     let mut dims: [HashMap<String, [u64; 2]>; 5] = Default::default();
+    let mut domains: HashMap<String, [u64; 2]> = HashMap::new();
     let mut stmt = f.store.conn().prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(params.iter()))?;
     while let Some(r) = rows.next()? {
-        let is_new: bool = r.get(5)?;
+        let col = usize::from(!r.get::<_, bool>(5)?);
         for (d, counts) in dims.iter_mut().enumerate() {
-            let code = text(r, d)?.unwrap_or_else(|| NOT_RECORDED.to_owned());
-            counts.entry(code).or_default()[usize::from(!is_new)] += 1;
+            let code = r.get_ref(d)?.as_str_or_null().map_err(|_| Error::StoreCorrupt("case_file".into()))?;
+            let code = code.unwrap_or(NOT_RECORDED);
+            match counts.get_mut(code) {
+                Some(c) => c[col] += 1,
+                None => counts.entry(code.to_owned()).or_default()[col] += 1,
+            }
+        }
+        let codes =
+            r.get_ref(6)?.as_str().map_err(|_| Error::StoreCorrupt("case_file.life_domain_codes".into()))?;
+        for code in codes.split(',').filter(|c| !c.is_empty()) {
+            match domains.get_mut(code) {
+                Some(c) => c[col] += 1,
+                None => domains.entry(code.to_owned()).or_default()[col] += 1,
+            }
         }
     }
     drop(rows);
@@ -149,30 +166,12 @@ pub(super) fn cases(f: &Frame<'_>) -> Result<Vec<CountTable>> {
         }
         out.push(t);
     }
-    out.push(life_domains(f)?);
+    out.push(life_domains(f, domains)?);
     Ok(out)
 }
 
-fn life_domains(f: &Frame<'_>) -> Result<CountTable> {
-    let mut params = f.bounds();
-    let scope = f.scope("c.owner_partner_id", &mut params);
-    let sql = format!(
-        "SELECT d.life_domain_code, c.opened_on >= ?1, count(*)
-         FROM case_file c INDEXED BY case_statistics
-         JOIN case_life_domain d ON d.case_id = c.id
-         WHERE c.opened_on <= ?2 AND (c.closed_on IS NULL OR c.closed_on >= ?1){scope}
-         GROUP BY 1, 2"
-    );
-    let mut counts: HashMap<String, [u64; 2]> = HashMap::new();
-    let mut stmt = f.store.conn().prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(params.iter()))?;
-    while let Some(r) = rows.next()? {
-        let code: String = r.get(0)?;
-        let is_new: bool = r.get(1)?;
-        let n: i64 = r.get(2)?;
-        counts.entry(code).or_default()[usize::from(!is_new)] += u64::try_from(n).unwrap_or(0);
-    }
-    drop(rows);
+/// Domain × new / continuing, counted in the same pass as the cases.
+fn life_domains(f: &Frame<'_>, counts: HashMap<String, [u64; 2]>) -> Result<CountTable> {
     let seen: HashSet<String> = counts.keys().cloned().collect();
     let rows = f.vocab_rows(Vocab::LifeDomain, &seen);
     let columns = vec![Label::new("new", f.w("new")), Label::new("continuing", f.w("continuing"))];
@@ -298,26 +297,26 @@ pub(super) fn rights(f: &Frame<'_>) -> Result<Vec<CountTable>> {
         "SELECT s.rights_check_id, s.step, rc.right_code, rc.non_take_up_reason_code,
                 rc.barrier_type_code, rc.step_on BETWEEN ?1 AND ?2
          FROM rights_check_step s INDEXED BY rights_check_step_by_date
-         JOIN rights_check rc ON rc.id = s.rights_check_id
+         JOIN rights_check rc INDEXED BY rights_check_statistics ON rc.id = s.rights_check_id
          WHERE s.occurred_on BETWEEN ?1 AND ?2{scope}"
     );
     // right -> [worked on, applied, granted] as sets of checks.
-    let mut per_right: HashMap<String, [HashSet<Vec<u8>>; 3]> = HashMap::new();
-    let mut non_take_up: HashMap<Vec<u8>, (String, Option<String>)> = HashMap::new();
+    let mut per_right: HashMap<String, [HashSet<Uuid>; 3]> = HashMap::new();
+    let mut non_take_up: HashMap<Uuid, (String, Option<String>)> = HashMap::new();
     let mut stmt = f.store.conn().prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(params.iter()))?;
     while let Some(r) = rows.next()? {
-        let check: Vec<u8> = r.get(0)?;
+        let check: Uuid = r.get(0)?;
         let step: String = r.get(1)?;
         let right: String = r.get(2)?;
         let sets = per_right.entry(right).or_default();
-        sets[0].insert(check.clone());
+        sets[0].insert(check);
         match step.as_str() {
             "applied" => {
-                sets[1].insert(check.clone());
+                sets[1].insert(check);
             }
             "granted" | "granted_automatically" => {
-                sets[2].insert(check.clone());
+                sets[2].insert(check);
             }
             _ => {}
         }

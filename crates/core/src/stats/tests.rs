@@ -116,7 +116,10 @@ fn inner(d: &Dataset) -> Vec<Unit4> {
 
 /// The range `[lo, hi]` of every hidden cell, from everything published, by LP over the
 /// inner cells (non-negative).
-fn attacker_ranges(d: &Dataset, published: &[StatTable]) -> Vec<((usize, usize, usize), (f64, f64), f64)> {
+/// `((table, row, column), (lo, hi), true value)` of each hidden small count.
+type Range = ((usize, usize, usize), (f64, f64), f64);
+
+fn attacker_ranges(d: &Dataset, published: &[StatTable]) -> Vec<Range> {
     let inner = inner(d);
     let truth = |cells: &[Unit4]| d.units.iter().filter(|u| cells.contains(u)).count() as f64;
     let mut out = Vec::new();

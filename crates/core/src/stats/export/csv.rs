@@ -48,6 +48,7 @@ pub fn render(stats: &MonthlyStats, belgian: bool) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+#[allow(clippy::needless_pass_by_value)] // the shape map_err hands over
 fn csv_error(e: ::csv::Error) -> Error {
     Error::Io(std::io::Error::other(e.to_string()))
 }
