@@ -143,3 +143,65 @@ fn referral_kpis_add_up_and_refuse_a_bad_period() {
     let out = t.run(&["kpi", "referrals", "--from", "30/06/2026", "--to", "01/01/2026"]);
     assert_exit(&out, 8);
 }
+
+#[test]
+fn monthly_statistics_are_written_protected_and_add_up_with_the_referral_figures() {
+    let t = TestStore::init();
+    t.json(&["demo", "--cases", "400", "--seed", "5", "--until", "30/06/2026"]);
+    let file = t.dir.path().join("may.json");
+    let w = t.json(&[
+        "stats",
+        "monthly",
+        "--month",
+        "2026-05",
+        "--scope",
+        "network",
+        "--format",
+        "json",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(w["tables"], 13);
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let threshold = doc["threshold"].as_u64().unwrap();
+    assert_eq!(threshold, 5);
+    let mut hidden = 0;
+    for table in doc["tables"].as_array().unwrap() {
+        if table["unit"] != "count" {
+            continue;
+        }
+        for cell in table["cells"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()) {
+            match cell["value"].as_u64() {
+                Some(v) => assert!(v == 0 || v >= threshold, "{} shows {v}", table["id"]),
+                None => {
+                    assert_eq!(cell["hidden"], true);
+                    hidden += 1;
+                }
+            }
+        }
+    }
+    assert!(hidden > 0, "a 400-case network has small counts in a month");
+    assert_eq!(w["hidden_primary"].as_u64().unwrap() + w["hidden_secondary"].as_u64().unwrap(), hidden);
+    // The grand total of the referral tables is the number the coordinator view counts.
+    let sent = t.json(&["kpi", "referrals", "--from", "01/05/2026", "--to", "31/05/2026"])["overall"]["sent"]
+        .as_u64()
+        .unwrap();
+    let flow = doc["tables"].as_array().unwrap().iter().find(|t| t["id"] == "referrals_flow").unwrap();
+    let last_row = flow["cells"].as_array().unwrap().last().unwrap().as_array().unwrap();
+    assert_eq!(last_row.last().unwrap()["value"].as_u64(), Some(sent));
+
+    // Belgian CSV and the refusals: a bad month, a threshold of 1, pdf.
+    let csv = t.dir.path().join("may.csv");
+    t.json(&["stats", "monthly", "--month", "2026-05", "--format", "csv", "--out", csv.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with('\u{feff}') && text.lines().next().unwrap().contains(";Tabel;"));
+    for bad in [
+        vec!["--month", "2026-5", "--format", "csv"],
+        vec!["--month", "2026-05", "--threshold", "1", "--format", "csv"],
+        vec!["--month", "2026-05", "--format", "pdf"],
+    ] {
+        let mut args = vec!["stats", "monthly"];
+        args.extend(bad);
+        assert_exit(&t.run(&args), 8);
+    }
+}
