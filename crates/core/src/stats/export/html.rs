@@ -51,16 +51,7 @@ pub fn render(stats: &MonthlyStats) -> String {
         esc(&title),
         esc(&title)
     );
-    let meta = [
-        (w("scope"), stats.scope_label.clone()),
-        (w("partner"), stats.partner_name.clone()),
-        (w("threshold"), stats.threshold.to_string()),
-        (w("sensitive_threshold"), stats.sensitive_threshold.to_string()),
-        (w("target"), stats.target_working_days.to_string()),
-        (w("outcomes_as_of"), crate::dates::format_be(stats.as_of)),
-        (w("generated_at"), stats.generated_at.clone()),
-        (w("app_version"), stats.app_version.clone()),
-    ];
+    let meta = super::particulars(stats);
     h.push_str("<dl class=\"meta\">");
     for (k, v) in meta {
         let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", esc(&k), esc(&v));

@@ -117,6 +117,22 @@ pub fn write_file(stats: &MonthlyStats, options: &ExportOptions, path: &Path) ->
     Ok(())
 }
 
+/// The report's particulars, `(label, value)`, as the XLSX metadata sheet and the HTML
+/// report show them (the month is in their titles).
+fn particulars(stats: &MonthlyStats) -> Vec<(String, String)> {
+    let w = |k: &str| super::labels::word(stats.lang, k);
+    vec![
+        (w("scope"), stats.scope_label.clone()),
+        (w("partner"), stats.partner_name.clone()),
+        (w("threshold"), stats.threshold.to_string()),
+        (w("sensitive_threshold"), stats.sensitive_threshold.to_string()),
+        (w("target"), stats.target_working_days.to_string()),
+        (w("outcomes_as_of"), crate::dates::format_be(stats.as_of)),
+        (w("generated_at"), stats.generated_at.clone()),
+        (w("app_version"), stats.app_version.clone()),
+    ]
+}
+
 /// The number as published: counts whole, days whole, percentages with one decimal.
 fn number(unit: Unit, v: f64, decimal_comma: bool) -> String {
     let s = match unit {

@@ -42,17 +42,8 @@ fn build(stats: &MonthlyStats) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(0, 34)?;
         sheet.set_column_width(1, 90)?;
         sheet.write_string_with_format(0, 0, format!("Schakel — {}", w("monthly_statistics")), &title)?;
-        let rows: Vec<(String, String)> = vec![
-            (w("month"), stats.month.clone()),
-            (w("scope"), stats.scope_label.clone()),
-            (w("partner"), stats.partner_name.clone()),
-            (w("threshold"), stats.threshold.to_string()),
-            (w("sensitive_threshold"), stats.sensitive_threshold.to_string()),
-            (w("target"), stats.target_working_days.to_string()),
-            (w("outcomes_as_of"), crate::dates::format_be(stats.as_of)),
-            (w("generated_at"), stats.generated_at.clone()),
-            (w("app_version"), stats.app_version.clone()),
-        ];
+        let mut rows = vec![(w("month"), stats.month.clone())];
+        rows.extend(super::particulars(stats));
         let mut r = 2u32;
         for (k, v) in rows {
             sheet.write_string_with_format(r, 0, k, &bold)?;
