@@ -99,6 +99,33 @@ impl TestStore {
     }
 
     /// The database, its WAL and shm, and the key file, with their bytes (None if absent).
+    /// The database files only (a wrong passphrase may add to the key file's count of
+    /// failed attempts, nothing else).
+    pub fn snapshot_db(&self) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+        let mut all = self.snapshot();
+        all.pop();
+        all
+    }
+
+    /// The key file without what an attempt to unlock may change (failed attempts, the
+    /// audit anchor): its key slots and store id.
+    pub fn key_slots(&self) -> serde_json::Value {
+        let keys = schakel_core::store::StorePaths::new(&self.db).keys;
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(keys).unwrap()).unwrap();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("unlock_failures");
+            o.remove("audit_anchor");
+        }
+        v
+    }
+
+    /// Failed unlock attempts kept in the key file.
+    pub fn failed_attempts(&self) -> usize {
+        let keys = schakel_core::store::StorePaths::new(&self.db).keys;
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(keys).unwrap()).unwrap();
+        v["unlock_failures"].as_array().map_or(0, Vec::len)
+    }
+
     pub fn snapshot(&self) -> Vec<(PathBuf, Option<Vec<u8>>)> {
         let paths = schakel_core::store::StorePaths::new(&self.db);
         let mut files: Vec<PathBuf> = paths.database_files().to_vec();

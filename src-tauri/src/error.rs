@@ -51,6 +51,10 @@ pub struct AppErrorReport {
     #[ts(optional)]
     pub field: Option<String>,
     pub problems: Vec<ImportProblem>,
+    /// For `unlock_delayed`: seconds to wait before the next attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub wait_seconds: Option<u64>,
 }
 
 impl AppError {
@@ -63,6 +67,7 @@ impl AppError {
                     message: r.message,
                     field: r.field,
                     problems: r.problems,
+                    wait_seconds: r.wait_seconds,
                 }
             }
             AppError::Locked => AppErrorReport {
@@ -70,12 +75,14 @@ impl AppError {
                 message: self.to_string(),
                 field: None,
                 problems: Vec::new(),
+                wait_seconds: None,
             },
             AppError::Internal => AppErrorReport {
                 kind: AppErrorKind::App(AppOnlyKind::Internal),
                 message: self.to_string(),
                 field: None,
                 problems: Vec::new(),
+                wait_seconds: None,
             },
         }
     }

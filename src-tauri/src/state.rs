@@ -49,12 +49,21 @@ impl AppState {
         lock(&self.store)
     }
 
-    /// Drops the open store, if any: the connection closes, the file lock is released
-    /// and the data key is zeroized (`DataKey` zeroizes on drop). True if it was open.
-    pub fn lock_store(&self) -> bool {
+    /// Closes the open store, if any, saying why in its audit log (`reason`: "locked",
+    /// "idle"): the connection closes, the file lock is released and the data key is
+    /// zeroized (`DataKey` zeroizes on drop). True if it was open.
+    pub fn lock_store(&self, reason: &str) -> bool {
         let store = self.slot().take();
         lock(&self.notified).clear();
-        store.is_some()
+        match store {
+            Some(store) => {
+                if let Err(e) = store.close(reason) {
+                    log::warn!("the end of the session was not recorded: {}", e.kind().as_str());
+                }
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn touch(&self) {

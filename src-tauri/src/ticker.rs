@@ -54,7 +54,7 @@ pub fn spawn(app: AppHandle) -> std::io::Result<()> {
             let now = Instant::now();
             let limit = state.idle_limit();
             if state.slot().is_some() && idle_expired(state.idle_for(now), limit) {
-                if state.lock_store() {
+                if state.lock_store("idle") {
                     log::info!("store locked after idle time");
                     let idle_seconds = u32::try_from(limit.as_secs()).unwrap_or(u32::MAX);
                     let _ = app.emit(AUTO_LOCKED, AutoLocked { idle_seconds });

@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(after_help = "The passphrase is read from SCHAKEL_PASSPHRASE or asked for.\n\
 Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 no store, 5 store locked,\n\
 6 store damaged, 7 store from a newer version, 8 invalid input, 9 not found, 10 conflict,\n\
-11 import refused, 12 store already exists, 13 encryption unavailable.")]
+11 import refused, 12 store already exists, 13 encryption unavailable, 14 too many wrong\n\
+attempts (wait and try again), 15 audit log damaged.")]
 pub struct Cli {
     /// The store (database file). Default: schakel.db in the user's data directory.
     #[arg(long, global = true, env = "SCHAKEL_STORE")]
@@ -58,6 +59,9 @@ pub enum Command {
     /// Key figures for coordinators.
     #[command(subcommand)]
     Kpi(KpiCmd),
+    /// The audit log: who unlocked, viewed, changed and exported what.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Anonymised statistics with small counts protected.
     #[command(subcommand)]
     Stats(StatsCmd),
@@ -384,4 +388,16 @@ pub struct MonthlyArgs {
     /// CSV with commas and decimal points instead of Belgian Excel's ; and decimal comma.
     #[arg(long)]
     pub plain_csv: bool,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum AuditCmd {
+    /// Checks the hash chain of the audit log; names every edited, deleted or reordered
+    /// entry (exit code 15 when there is one).
+    Verify,
+    /// The newest entries.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }

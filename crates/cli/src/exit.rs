@@ -9,6 +9,9 @@ pub enum CliError {
     /// Input the CLI itself could not use (no terminal for a passphrase, …).
     #[error("{0}")]
     Input(String),
+    /// The audit log's chain is broken (the problems were printed).
+    #[error("the audit log has been tampered with: {0}")]
+    AuditBroken(String),
 }
 
 pub type CliResult<T = ()> = Result<T, CliError>;
@@ -16,6 +19,7 @@ pub type CliResult<T = ()> = Result<T, CliError>;
 pub fn code(e: &CliError) -> i32 {
     match e {
         CliError::Input(_) => 8,
+        CliError::AuditBroken(_) => 15,
         CliError::Core(e) => match e.kind() {
             ErrorKind::WrongPassphrase => 3,
             ErrorKind::StoreNotFound => 4,
@@ -28,6 +32,7 @@ pub fn code(e: &CliError) -> i32 {
             ErrorKind::Import => 11,
             ErrorKind::StoreExists => 12,
             ErrorKind::CipherMissing => 13,
+            ErrorKind::UnlockDelayed => 14,
             ErrorKind::Io | ErrorKind::Database => 1,
         },
     }
@@ -36,9 +41,20 @@ pub fn code(e: &CliError) -> i32 {
 pub fn report(e: &CliError, json: bool) {
     let rep = match e {
         CliError::Core(e) => ErrorReport::from(e),
-        CliError::Input(m) => {
-            ErrorReport { kind: ErrorKind::Validation, message: m.clone(), field: None, problems: vec![] }
-        }
+        CliError::Input(m) => ErrorReport {
+            kind: ErrorKind::Validation,
+            message: m.clone(),
+            field: None,
+            problems: vec![],
+            wait_seconds: None,
+        },
+        CliError::AuditBroken(_) => ErrorReport {
+            kind: ErrorKind::StoreCorrupt,
+            message: e.to_string(),
+            field: Some("audit_log".into()),
+            problems: vec![],
+            wait_seconds: None,
+        },
     };
     if json {
         let v = serde_json::json!({ "error": rep });

@@ -87,8 +87,11 @@ fn day_of(ms: i64) -> NaiveDate {
 }
 
 impl Store {
+    /// Everything about one case. The view goes into the audit log (once per visit:
+    /// reading the same case again right after is not a new entry).
     pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
         let case = self.case(case_id)?;
+        self.audit_view(case_id)?;
         let notes = self.notes(case_id)?;
         let mut referrals = Vec::new();
         for r in self.referrals_of_case(case_id)? {

@@ -12,6 +12,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error("wrong passphrase or key")]
     WrongPassphrase,
+    #[error("too many wrong attempts: wait {seconds} s before trying again")]
+    UnlockDelayed { seconds: u64 },
     #[error("no store at {0}")]
     StoreNotFound(String),
     #[error("a store already exists at {0}")]
@@ -55,6 +57,7 @@ pub struct ImportProblem {
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     WrongPassphrase,
+    UnlockDelayed,
     StoreNotFound,
     StoreExists,
     StoreLocked,
@@ -73,6 +76,7 @@ impl ErrorKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::WrongPassphrase => "wrong_passphrase",
+            ErrorKind::UnlockDelayed => "unlock_delayed",
             ErrorKind::StoreNotFound => "store_not_found",
             ErrorKind::StoreExists => "store_exists",
             ErrorKind::StoreLocked => "store_locked",
@@ -93,6 +97,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::UnlockDelayed { .. } => ErrorKind::UnlockDelayed,
             Error::StoreNotFound(_) => ErrorKind::StoreNotFound,
             Error::StoreExists(_) => ErrorKind::StoreExists,
             Error::StoreLocked => ErrorKind::StoreLocked,
@@ -138,6 +143,10 @@ pub struct ErrorReport {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<ImportProblem>,
+    /// For `unlock_delayed`: how long to wait before the next attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub wait_seconds: Option<u64>,
 }
 
 impl From<&Error> for ErrorReport {
@@ -152,6 +161,10 @@ impl From<&Error> for ErrorReport {
             problems: match e {
                 Error::Import(p) => p.clone(),
                 _ => Vec::new(),
+            },
+            wait_seconds: match e {
+                Error::UnlockDelayed { seconds } => Some(*seconds),
+                _ => None,
             },
         }
     }

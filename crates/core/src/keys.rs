@@ -140,6 +140,37 @@ pub struct KeyFile {
     pub format: u32,
     pub store_id: Uuid,
     pub slots: Vec<Slot>,
+    /// The newest audit entry seen when a session ended (see `audit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
+    /// Times (Unix ms) of failed unlock attempts since the last successful one. Kept here
+    /// because the encrypted database cannot be written without the key; moved into the
+    /// audit log at the next unlock. At most [`MAX_FAILURES_KEPT`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlock_failures: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    pub seq: i64,
+    /// Base64 of the entry's 32-byte hash.
+    pub hash: String,
+}
+
+pub const MAX_FAILURES_KEPT: usize = 100;
+/// Failed attempts allowed without waiting.
+pub const FREE_ATTEMPTS: usize = 3;
+/// The longest wait between attempts.
+pub const MAX_DELAY_SECONDS: u64 = 15 * 60;
+
+/// Seconds to wait after `failures` failed attempts in a row: none for the first three,
+/// then 5 s, doubling per attempt, at most 15 minutes.
+pub fn unlock_delay_seconds(failures: usize) -> u64 {
+    if failures < FREE_ATTEMPTS {
+        return 0;
+    }
+    let doublings = u32::try_from(failures - FREE_ATTEMPTS).unwrap_or(u32::MAX).min(16);
+    (5u64 << doublings).min(MAX_DELAY_SECONDS)
 }
 
 /// `<db>.keys` beside the database file.
@@ -158,7 +189,13 @@ impl KeyFile {
         data_key: &DataKey,
         kdf: KdfParams,
     ) -> Result<(Self, RecoveryKey)> {
-        let mut kf = KeyFile { format: KEYFILE_FORMAT, store_id, slots: Vec::new() };
+        let mut kf = KeyFile {
+            format: KEYFILE_FORMAT,
+            store_id,
+            slots: Vec::new(),
+            audit_anchor: None,
+            unlock_failures: Vec::new(),
+        };
         kf.slots.push(Slot::wrap(
             store_id,
             SlotKind::Passphrase,
@@ -208,6 +245,37 @@ impl KeyFile {
             }
         }
         Ok(())
+    }
+
+    /// The audit anchor as `(seq, hash)`.
+    pub fn audit_anchor(&self) -> Option<(i64, [u8; 32])> {
+        let a = self.audit_anchor.as_ref()?;
+        let hash: [u8; 32] = BASE64.decode(a.hash.as_bytes()).ok()?.try_into().ok()?;
+        Some((a.seq, hash))
+    }
+
+    pub fn set_audit_anchor(&mut self, seq: i64, hash: &[u8; 32]) {
+        self.audit_anchor = Some(AuditAnchor { seq, hash: BASE64.encode(hash) });
+    }
+
+    /// Refuses an attempt while the wait after earlier failures has not passed.
+    pub fn check_unlock_delay(&self, now_ms: i64) -> Result<()> {
+        let wait = unlock_delay_seconds(self.unlock_failures.len());
+        let Some(&last) = self.unlock_failures.last() else { return Ok(()) };
+        let until = last.saturating_add(i64::try_from(wait).unwrap_or(i64::MAX / 1000).saturating_mul(1000));
+        if now_ms < until {
+            let seconds = u64::try_from((until - now_ms + 999) / 1000).unwrap_or(1);
+            return Err(Error::UnlockDelayed { seconds });
+        }
+        Ok(())
+    }
+
+    pub fn record_unlock_failure(&mut self, now_ms: i64) {
+        self.unlock_failures.push(now_ms);
+        if self.unlock_failures.len() > MAX_FAILURES_KEPT {
+            let extra = self.unlock_failures.len() - MAX_FAILURES_KEPT;
+            self.unlock_failures.drain(..extra);
+        }
     }
 
     /// Tries every passphrase slot; returns the data key and the slot's worker.

@@ -4,6 +4,7 @@
 //! Only this crate knows SQL. It knows nothing of Tauri or of any user interface: the CLI
 //! and the desktop shell call it and translate its typed errors.
 
+pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod changelog;

@@ -564,6 +564,11 @@ impl Writer<'_> {
                 worker,
                 e.reason
             ])?;
+        self.audit(
+            "referral",
+            e.referral_id,
+            serde_json::json!({"event": e.kind.as_str(), "recorded_for": partner}),
+        )?;
         self.conn
             .prepare_cached(
                 "UPDATE referral SET state = ?2, consent_on = ?3, sent_on = ?4, accepted_on = ?5,

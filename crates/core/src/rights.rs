@@ -122,6 +122,7 @@ impl Writer<'_> {
                 self.actor.partner_id,
                 self.actor.worker_id
             ])?;
+        self.audit("rights_check", check, serde_json::json!({"step": step.as_str()}))?;
         Ok(())
     }
 

@@ -35,13 +35,16 @@ pub async fn export_monthly_statistics(
     // The store is held only while counting, not while the dialog is open.
     let stats = with_store(app.clone(), move |store| store.monthly_statistics(&request)).await?;
     let dialog_app = app.clone();
-    blocking(app, move |_| {
+    blocking(app, move |state| {
         let format = options.format;
         let suggested = file_name(&stats, format);
         let Some(path) = destination(&dialog_app, &suggested, format)? else {
             log::info!("statistics export cancelled");
             return Ok(None);
         };
+        // Nothing leaves without its entry in the audit log: if the store was locked
+        // while the dialog was open, the export is refused (unlock and export again).
+        state.slot().as_ref().ok_or(AppError::Locked)?.record_statistics_export(&stats, format)?;
         write_file(&stats, &options, &path)?;
         log::info!("statistics exported as {}", format.extension());
         Ok(Some(path.file_name().map_or(suggested, |n| n.to_string_lossy().into_owned())))

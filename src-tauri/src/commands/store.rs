@@ -95,7 +95,7 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> AppResult<()> {
 #[tauri::command]
 pub async fn lock(app: AppHandle) -> AppResult<()> {
     blocking(app, |state| {
-        if state.lock_store() {
+        if state.lock_store("locked") {
             log::info!("store locked");
         }
         Ok(())

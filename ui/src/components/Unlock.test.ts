@@ -34,4 +34,19 @@ describe('Unlock', () => {
     expect(await backend.storeStatus()).toBe('unlocked');
     expect(screen.queryByRole('alert')).toBeNull();
   });
+
+  it('says how long to wait after too many wrong attempts', async () => {
+    const backend = createFakeBackend();
+    vi.spyOn(backend, 'unlock').mockRejectedValue({
+      kind: 'unlock_delayed',
+      message: 'too many wrong attempts: wait 20 s before trying again',
+      problems: [],
+      wait_seconds: 20,
+    });
+    render(Unlock, { backend, onUnlocked: vi.fn() });
+    await fireEvent.input(screen.getByLabelText(nl.unlock.passphrase), { target: { value: 'nog eens fout' } });
+    await fireEvent.click(screen.getByRole('button', { name: nl.unlock.submit }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(nl.errors.unlock_delayed.replace('{seconds}', '20'));
+  });
 });

@@ -37,6 +37,7 @@ pub fn run(path: &Path, c: StatsCmd, o: Out) -> CliResult {
     let stats = store.monthly_statistics(&req)?;
     let file = a.out.unwrap_or_else(|| PathBuf::from(file_name(&stats, format)));
     write_file(&stats, &ExportOptions { format, belgian_csv: !a.plain_csv }, &file)?;
+    store.record_statistics_export(&stats, format)?;
     let w = Written {
         file,
         month: stats.month.clone(),

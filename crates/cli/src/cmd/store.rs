@@ -91,8 +91,13 @@ pub fn import(path: &Path, file: &Path, o: Out) -> CliResult {
 }
 
 pub fn check(path: &Path, o: Out) -> CliResult {
-    let store = super::open(path)?;
-    let report = store.check()?;
+    let pass = crate::secret::passphrase()?;
+    let (store, unrecorded) = Store::open_for_check(path, &pass)?;
+    let mut report = store.check()?;
+    if let Some(e) = unrecorded {
+        report.ok = false;
+        report.problems.push(format!("the audit log could not record this unlock: {e}"));
+    }
     let ok = report.ok;
     o.emit(&report, |r| {
         println!(

@@ -99,6 +99,10 @@ pub fn generate(
     let mut result = Ok(());
     for days in opening.chunks(CHUNK as usize) {
         result = store.write(|w| {
+            w.audit_summary(
+                crate::audit::AuditAction::Import,
+                serde_json::json!({"source": "demo", "cases": days.len()}),
+            )?;
             for &opened in days {
                 sim.case(w, opened)?;
             }

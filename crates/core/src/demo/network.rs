@@ -53,6 +53,10 @@ pub(super) fn setup_network(
     let projects = store.projects()?;
     let t0 = ms_at(add_days(start, -30), 8 * 60);
     store.write(|w| {
+        w.audit_summary(
+            crate::audit::AuditAction::Import,
+            serde_json::json!({"source": "demo", "what": "network"}),
+        )?;
         let own = partners.iter().find(|p| p.id == own_id);
         let own_name = own.map_or("eigen partner", |p| p.name.as_str());
         let mut members = vec![Member {

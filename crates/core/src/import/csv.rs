@@ -223,6 +223,7 @@ pub fn import_csv(
     progress(0, total);
     let summary = with_import_cache(store, |store| {
         store.write(|w| {
+            w.audit_each = false; // one audit entry for the whole import, below
             let mut summary = ImportSummary { format: "csv", ..ImportSummary::default() };
             let mut problems = Problems::default();
             for rec in records {
@@ -252,6 +253,10 @@ pub fn import_csv(
                     progress(done.min(total), total);
                 }
             }
+            w.audit_summary(
+                crate::audit::AuditAction::Import,
+                serde_json::json!({"format": "csv", "rows": summary.rows}),
+            )?;
             conclude(summary, problems, "rows")
         })
     })?;

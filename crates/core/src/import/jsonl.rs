@@ -176,6 +176,7 @@ pub fn import_jsonl(
     progress(0, total);
     let summary = with_import_cache(store, |store| {
         store.write(|w| {
+            w.audit_each = false; // one audit entry for the whole import, below
             let mut summary = ImportSummary { format: "jsonl", ..ImportSummary::default() };
             let mut problems = Problems::default();
             for (line, offset, text) in lines {
@@ -190,6 +191,10 @@ pub fn import_jsonl(
                     progress(to_u64(offset).min(total), total);
                 }
             }
+            w.audit_summary(
+                crate::audit::AuditAction::Import,
+                serde_json::json!({"format": "jsonl", "rows": summary.rows}),
+            )?;
             conclude(summary, problems, "records")
         })
     })?;

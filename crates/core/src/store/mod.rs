@@ -16,6 +16,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::audit::{self, AuditAction};
 use crate::changelog;
 use crate::dates;
 use crate::error::{Error, Result};
@@ -79,6 +80,16 @@ pub struct Store {
     data_key: DataKey,
     _lock: File,
     today: Option<NaiveDate>,
+    /// Set once the session's end is in the audit log (by `close` or on drop).
+    ended: bool,
+}
+
+impl Drop for Store {
+    /// A store dropped without `close` (the program ends, the shell locks) still records
+    /// the end of the session; errors cannot be reported here and are left.
+    fn drop(&mut self) {
+        let _ = self.end_session("closed");
+    }
 }
 
 /// Shortest passphrase accepted, in characters.
@@ -176,18 +187,32 @@ impl Store {
                     &["kind", "name", "municipality"],
                 )?;
                 changelog::record(&tx, &actor, now, "worker", worker_id, "create", &["display_name"])?;
+                audit::append(
+                    &tx,
+                    &audit::NewEntry {
+                        at: now,
+                        actor: Some(&actor),
+                        action: AuditAction::Unlock,
+                        entity: None,
+                        entity_id: None,
+                        detail: serde_json::json!({"method": "create"}),
+                    },
+                )?;
                 tx.commit()?;
             }
-            let (keyfile, recovery) =
+            let (mut keyfile, recovery) =
                 KeyFile::create(store_id, worker_id, passphrase, &data_key, keys::DEFAULT_KDF)?;
+            let (seq, hash) = audit::head(&conn)?;
+            keyfile.set_audit_anchor(seq, &hash);
             keyfile.write(&paths.keys)?;
             let vocab = Vocabularies::load(&conn)?;
             Ok((conn, actor, vocab, recovery))
         })();
         match result {
-            Ok((conn, actor, vocab, recovery)) => {
-                Ok((Store { conn, paths, actor, vocab, data_key, _lock: lock, today: None }, recovery))
-            }
+            Ok((conn, actor, vocab, recovery)) => Ok((
+                Store { conn, paths, actor, vocab, data_key, _lock: lock, today: None, ended: false },
+                recovery,
+            )),
             Err(e) => {
                 for f in paths.database_files().iter().chain([&paths.keys]) {
                     let _ = fs::remove_file(f);
@@ -197,21 +222,88 @@ impl Store {
         }
     }
 
-    /// Opens a store with a worker's passphrase.
+    /// Opens a store with a worker's passphrase. After three wrong attempts in a row each
+    /// further one must wait (5 s, doubling, at most 15 minutes), also across restarts:
+    /// the failures are kept in the key file and go into the audit log at the next unlock.
     pub fn open(path: &Path, passphrase: &str) -> Result<Store> {
+        let (store, recorded) = Store::open_unrecorded(path, passphrase)?;
+        recorded?;
+        Ok(store)
+    }
+
+    /// Opens a store to check it: a damaged store may refuse the audit entry of the
+    /// unlock, which is returned beside the store instead of refusing to open it.
+    pub fn open_for_check(path: &Path, passphrase: &str) -> Result<(Store, Option<Error>)> {
+        let (store, recorded) = Store::open_unrecorded(path, passphrase)?;
+        Ok((store, recorded.err()))
+    }
+
+    fn open_unrecorded(path: &Path, passphrase: &str) -> Result<(Store, Result<()>)> {
         let paths = StorePaths::new(path);
         if !paths.db.exists() {
             return Err(Error::StoreNotFound(paths.db.display().to_string()));
         }
         let keyfile = KeyFile::read(&paths.keys)?;
         let lock = lock(&paths)?;
-        let (data_key, worker) = keyfile.unlock_passphrase(passphrase)?;
-        Store::open_with_key(paths, lock, data_key, worker)
+        keyfile.check_unlock_delay(dates::now_ms())?;
+        let (data_key, worker) = match keyfile.unlock_passphrase(passphrase) {
+            Ok(found) => found,
+            Err(e) => return Err(Store::failed_attempt(&paths, keyfile, e)),
+        };
+        let store = Store::open_with_key(paths, lock, data_key, worker)?;
+        let recorded = store.record_unlock(keyfile, "passphrase");
+        Ok((store, recorded))
+    }
+
+    /// Keeps a wrong attempt in the key file (nothing else is written) and returns `e`.
+    fn failed_attempt(paths: &StorePaths, mut keyfile: KeyFile, e: Error) -> Error {
+        if matches!(e, Error::WrongPassphrase) {
+            keyfile.record_unlock_failure(dates::now_ms());
+            if let Err(write) = keyfile.write(&paths.keys) {
+                return write;
+            }
+        }
+        e
+    }
+
+    /// Moves the failed attempts into the audit log, records this unlock, clears the
+    /// failures and anchors the log in the key file.
+    fn record_unlock(&self, mut keyfile: KeyFile, method: &str) -> Result<()> {
+        let failures = std::mem::take(&mut keyfile.unlock_failures);
+        let tx = self.conn.unchecked_transaction()?;
+        for at in &failures {
+            audit::append(
+                &tx,
+                &audit::NewEntry {
+                    at: *at,
+                    actor: None,
+                    action: AuditAction::UnlockFailed,
+                    entity: None,
+                    entity_id: None,
+                    detail: serde_json::json!({}),
+                },
+            )?;
+        }
+        audit::append(
+            &tx,
+            &audit::NewEntry {
+                at: dates::now_ms(),
+                actor: Some(&self.actor),
+                action: AuditAction::Unlock,
+                entity: None,
+                entity_id: None,
+                detail: serde_json::json!({"method": method, "failed_before": failures.len()}),
+            },
+        )?;
+        tx.commit()?;
+        let (seq, hash) = audit::head(&self.conn)?;
+        keyfile.set_audit_anchor(seq, &hash);
+        keyfile.write(&self.paths.keys)
     }
 
     /// Opens a store with the recovery key and sets a new passphrase for the worker of
     /// the first passphrase slot (the one who created the store). The database is not
-    /// re-encrypted; a wrong recovery key changes nothing.
+    /// re-encrypted; a wrong recovery key changes nothing but the count of failed attempts.
     pub fn recover(path: &Path, recovery_key: &str, new_passphrase: &str) -> Result<Store> {
         check_passphrase_strength(new_passphrase)?;
         let paths = StorePaths::new(path);
@@ -220,7 +312,11 @@ impl Store {
         }
         let mut keyfile = KeyFile::read(&paths.keys)?;
         let lock = lock(&paths)?;
-        let data_key = keyfile.unlock_recovery(recovery_key)?;
+        keyfile.check_unlock_delay(dates::now_ms())?;
+        let data_key = match keyfile.unlock_recovery(recovery_key) {
+            Ok(k) => k,
+            Err(e) => return Err(Store::failed_attempt(&paths, keyfile, e)),
+        };
         let worker = keyfile
             .slots
             .iter()
@@ -229,8 +325,27 @@ impl Store {
             .ok_or_else(|| Error::StoreCorrupt("the key file has no passphrase slot".into()))?;
         let store = Store::open_with_key(paths, lock, data_key, Some(worker))?;
         keyfile.set_passphrase(worker, new_passphrase, &store.data_key)?;
-        keyfile.write(&store.paths.keys)?;
+        store.record_unlock(keyfile, "recovery_key")?;
+        store.audit(AuditAction::PassphraseChange, None, None, serde_json::json!({"by": "recovery_key"}))?;
         Ok(store)
+    }
+
+    /// Ends the session: records why in the audit log, anchors the log in the key file
+    /// and drops the store (the data key is zeroized).
+    pub fn close(mut self, reason: &str) -> Result<()> {
+        self.end_session(reason)
+    }
+
+    fn end_session(&mut self, reason: &str) -> Result<()> {
+        if self.ended {
+            return Ok(());
+        }
+        self.ended = true;
+        self.audit(AuditAction::SessionEnd, None, None, serde_json::json!({"reason": reason}))?;
+        let mut keyfile = KeyFile::read(&self.paths.keys)?;
+        let (seq, hash) = audit::head(&self.conn)?;
+        keyfile.set_audit_anchor(seq, &hash);
+        keyfile.write(&self.paths.keys)
     }
 
     fn open_with_key(
@@ -258,6 +373,7 @@ impl Store {
             data_key,
             _lock: lock,
             today: None,
+            ended: false,
         })
     }
 
@@ -270,7 +386,8 @@ impl Store {
             return Err(Error::WrongPassphrase);
         }
         keyfile.set_passphrase(self.actor.worker_id, new, &self.data_key)?;
-        keyfile.write(&self.paths.keys)
+        keyfile.write(&self.paths.keys)?;
+        self.audit(AuditAction::PassphraseChange, None, None, serde_json::json!({"by": "passphrase"}))
     }
 
     pub fn actor(&self) -> Actor {
@@ -302,7 +419,14 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let today = self.today();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Writer { conn: &tx, actor: self.actor, vocab: &self.vocab, now: dates::now_ms(), today };
+        let mut w = Writer {
+            conn: &tx,
+            actor: self.actor,
+            vocab: &self.vocab,
+            now: dates::now_ms(),
+            today,
+            audit_each: true,
+        };
         let out = f(&mut w)?;
         tx.commit()?;
         Ok(out)
@@ -390,6 +514,9 @@ pub struct Writer<'a> {
     pub(crate) vocab: &'a Vocabularies,
     pub(crate) now: i64,
     pub(crate) today: NaiveDate,
+    /// Each change goes into the audit log; an import turns this off and records itself
+    /// once instead.
+    pub(crate) audit_each: bool,
 }
 
 impl Writer<'_> {
@@ -398,7 +525,44 @@ impl Writer<'_> {
     }
 
     pub(crate) fn log(&self, entity: &str, id: Uuid, action: &str, fields: &[&str]) -> Result<()> {
-        changelog::record(self.conn, &self.actor, self.now, entity, id, action, fields)
+        changelog::record(self.conn, &self.actor, self.now, entity, id, action, fields)?;
+        self.audit(entity, id, serde_json::json!({"action": action, "fields": fields}))
+    }
+
+    /// A change in the audit log (unless this write records itself as a whole).
+    pub(crate) fn audit(&self, entity: &str, id: Uuid, detail: serde_json::Value) -> Result<()> {
+        if !self.audit_each {
+            return Ok(());
+        }
+        audit::append(
+            self.conn,
+            &audit::NewEntry {
+                at: self.now,
+                actor: Some(&self.actor),
+                action: AuditAction::Change,
+                entity: Some(entity),
+                entity_id: Some(id),
+                detail,
+            },
+        )
+        .map(|_| ())
+    }
+
+    /// One entry for a whole write (an import), in place of an entry per change.
+    pub(crate) fn audit_summary(&mut self, action: AuditAction, detail: serde_json::Value) -> Result<()> {
+        self.audit_each = false;
+        audit::append(
+            self.conn,
+            &audit::NewEntry {
+                at: self.now,
+                actor: Some(&self.actor),
+                action,
+                entity: None,
+                entity_id: None,
+                detail,
+            },
+        )
+        .map(|_| ())
     }
 
     /// Runs `f` inside a savepoint: its writes are undone if it fails, the rest stays.

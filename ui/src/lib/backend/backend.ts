@@ -110,6 +110,7 @@ export interface Backend {
 // A Record so that the compiler complains when ErrorKind (generated) gains a kind.
 const ERROR_KIND_SET: Record<AppErrorKind, true> = {
   wrong_passphrase: true,
+  unlock_delayed: true,
   store_not_found: true,
   store_exists: true,
   store_locked: true,
@@ -148,17 +149,26 @@ export class BackendError extends Error {
   readonly kind: BackendErrorKind;
   readonly field?: string;
   readonly problems: ImportProblem[];
+  /** For `unlock_delayed`: seconds to wait before trying again. */
+  readonly waitSeconds?: number;
 
-  constructor(kind: BackendErrorKind, message: string, field?: string | null, problems: ImportProblem[] = []) {
+  constructor(
+    kind: BackendErrorKind,
+    message: string,
+    field?: string | null,
+    problems: ImportProblem[] = [],
+    waitSeconds?: number | null,
+  ) {
     super(message);
     this.name = 'BackendError';
     this.kind = kind;
     if (field) this.field = field;
     this.problems = problems;
+    if (waitSeconds != null) this.waitSeconds = waitSeconds;
   }
 
   static fromReport(report: AppErrorReport | ErrorReport): BackendError {
-    return new BackendError(report.kind, report.message, report.field, report.problems ?? []);
+    return new BackendError(report.kind, report.message, report.field, report.problems ?? [], report.wait_seconds);
   }
 
   /** Whatever a command rejected with → a BackendError. */

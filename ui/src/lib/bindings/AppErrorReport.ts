@@ -5,4 +5,8 @@ import type { ImportProblem } from "./ImportProblem";
 /**
  * What a failed `invoke` rejects with.
  */
-export type AppErrorReport = { kind: AppErrorKind, message: string, field?: string, problems: Array<ImportProblem>, };
+export type AppErrorReport = { kind: AppErrorKind, message: string, field?: string, problems: Array<ImportProblem>, 
+/**
+ * For `unlock_delayed`: seconds to wait before the next attempt.
+ */
+wait_seconds?: number, };

@@ -5,4 +5,8 @@ import type { ImportProblem } from "./ImportProblem";
 /**
  * The serialisable form that crosses the CLI's `--json` output and the IPC boundary.
  */
-export type ErrorReport = { kind: ErrorKind, message: string, field: string | null, problems: Array<ImportProblem>, };
+export type ErrorReport = { kind: ErrorKind, message: string, field: string | null, problems: Array<ImportProblem>, 
+/**
+ * For `unlock_delayed`: how long to wait before the next attempt.
+ */
+wait_seconds?: number, };
