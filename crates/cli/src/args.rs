@@ -65,6 +65,9 @@ pub enum Command {
     /// Anonymised statistics with small counts protected.
     #[command(subcommand)]
     Stats(StatsCmd),
+    /// Encrypted backups of the store: make one, check one, restore one.
+    #[command(subcommand)]
+    Backup(BackupCmd),
     /// Reference lists (codes and names); without a name, the list of lists.
     Vocab { name: Option<String> },
     /// Change your passphrase (new one from SCHAKEL_NEW_PASSPHRASE or asked for).
@@ -388,6 +391,30 @@ pub struct MonthlyArgs {
     /// CSV with commas and decimal points instead of Belgian Excel's ; and decimal comma.
     #[arg(long)]
     pub plain_csv: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCmd {
+    /// Write one file with the encrypted database and its key slots (it opens with the
+    /// same passphrases or the recovery key). Keep it on another disk.
+    Create {
+        /// Where to write it (default: schakel-backup-YYYY-MM-DD-HHMM.schakelbackup in the
+        /// current directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a backup completely (checksums, key, every page, structure, version)
+    /// without touching the store.
+    Verify {
+        file: PathBuf,
+        /// Open it with the recovery key (SCHAKEL_RECOVERY_KEY or asked) instead of the
+        /// passphrase.
+        #[arg(long)]
+        recovery_key: bool,
+    },
+    /// Replace the store with a backup, after checking it. The store must not be open
+    /// elsewhere; its files are kept beside it as <name>.before-restore-<time>.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]

@@ -49,6 +49,12 @@ pub enum AuditAction {
     ExportStatistics,
     #[serde(rename = "passphrase.change")]
     PassphraseChange,
+    /// A backup of the store was written (recorded before the file; the backup holds it).
+    #[serde(rename = "backup.create")]
+    BackupCreate,
+    /// The store was restored from a backup (recorded in the restored store).
+    #[serde(rename = "backup.restore")]
+    BackupRestore,
 }
 
 impl AuditAction {
@@ -62,6 +68,8 @@ impl AuditAction {
             AuditAction::Import => "import",
             AuditAction::ExportStatistics => "export.statistics",
             AuditAction::PassphraseChange => "passphrase.change",
+            AuditAction::BackupCreate => "backup.create",
+            AuditAction::BackupRestore => "backup.restore",
         }
     }
 }

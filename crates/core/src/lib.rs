@@ -5,6 +5,7 @@
 //! and the desktop shell call it and translate its typed errors.
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 pub mod changelog;

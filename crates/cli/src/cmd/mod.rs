@@ -1,6 +1,7 @@
 //! One module per group of subcommands.
 
 pub mod audit;
+pub mod backup;
 pub mod cases;
 pub mod kpi;
 pub mod reference;

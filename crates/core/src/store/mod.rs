@@ -238,13 +238,31 @@ impl Store {
         Ok((store, recorded.err()))
     }
 
+    /// Opens a store whose lock the caller holds already (a restore keeps it throughout).
+    pub(crate) fn open_locked(path: &Path, passphrase: &str, held: File) -> Result<Store> {
+        let (store, recorded) = Store::open_unrecorded_with(path, passphrase, Some(held))?;
+        recorded?;
+        Ok(store)
+    }
+
     fn open_unrecorded(path: &Path, passphrase: &str) -> Result<(Store, Result<()>)> {
+        Store::open_unrecorded_with(path, passphrase, None)
+    }
+
+    fn open_unrecorded_with(
+        path: &Path,
+        passphrase: &str,
+        held: Option<File>,
+    ) -> Result<(Store, Result<()>)> {
         let paths = StorePaths::new(path);
         if !paths.db.exists() {
             return Err(Error::StoreNotFound(paths.db.display().to_string()));
         }
         let keyfile = KeyFile::read(&paths.keys)?;
-        let lock = lock(&paths)?;
+        let lock = match held {
+            Some(held) => held,
+            None => lock(&paths)?,
+        };
         keyfile.check_unlock_delay(dates::now_ms())?;
         let (data_key, worker) = match keyfile.unlock_passphrase(passphrase) {
             Ok(found) => found,
@@ -581,7 +599,8 @@ impl Writer<'_> {
     }
 }
 
-fn lock(paths: &StorePaths) -> Result<File> {
+/// Takes the store's advisory lock: `StoreLocked` if another process holds it.
+pub(crate) fn lock(paths: &StorePaths) -> Result<File> {
     let f = OpenOptions::new().create(true).truncate(false).write(true).open(&paths.lock)?;
     match f.try_lock() {
         Ok(()) => Ok(f),
