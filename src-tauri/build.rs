@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "referral_kpis",
     "monthly_statistics",
     "export_monthly_statistics",
+    "backup_status",
+    "create_backup",
 ];
 
 fn main() {

@@ -147,6 +147,8 @@ pub fn run() {
             commands::kpi::referral_kpis,
             commands::stats::monthly_statistics,
             commands::stats::export_monthly_statistics,
+            commands::backup::backup_status,
+            commands::backup::create_backup,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -3,6 +3,7 @@
 //! few that need no store and take microseconds.
 #![allow(clippy::needless_pass_by_value, reason = "Tauri hands command arguments over by value")]
 
+pub mod backup;
 pub mod cases;
 pub mod follow_ups;
 pub mod kpi;

@@ -13,6 +13,12 @@ function isRealDate(y: number, m: number, d: number): boolean {
   return d <= days;
 }
 
+/** Unix milliseconds → `25/11/2026 10:30`, in local time. */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** `2026-11-25` (or an ISO timestamp) → `25/11/2026`. Empty for null; input unchanged if not ISO. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';

@@ -3,6 +3,7 @@
 import type { Applied } from '../bindings/Applied';
 import type { AppErrorKind } from '../bindings/AppErrorKind';
 import type { AutoLocked } from '../bindings/AutoLocked';
+import type { BackupStatus } from '../bindings/BackupStatus';
 import type { Case } from '../bindings/Case';
 import type { CaseDetail } from '../bindings/CaseDetail';
 import type { CaseFilter } from '../bindings/CaseFilter';
@@ -96,6 +97,15 @@ export interface Backend {
    * chooses in the shell's save dialog. The saved file's name, or null when cancelled.
    */
   exportMonthlyStatistics(request: MonthlyRequest, options: ExportOptions): Promise<string | null>;
+
+  // Backups
+  /** When the last backup was made and whether the reminder is due. */
+  backupStatus(): Promise<BackupStatus>;
+  /**
+   * Writes an encrypted backup where the person chooses in the shell's save dialog. The
+   * saved file's name, or null when cancelled.
+   */
+  createBackup(): Promise<string | null>;
 
   // Events from the shell, and desktop notifications
   onAutoLocked(handler: (event: AutoLocked) => void): Promise<Unlisten>;

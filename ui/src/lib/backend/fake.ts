@@ -36,6 +36,16 @@ import type { TimelineEntry } from '../bindings/TimelineEntry';
 import type { Backend, CreateStoreInput, StoreStatus, Today } from './backend';
 import { BackendError } from './backend';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BACKUP_REMINDER_DAYS = 7;
+
+/** The name the shell suggests: `schakel-backup-2026-11-25-1030.schakelbackup`. */
+export function fakeBackupName(at: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}`;
+  return `schakel-backup-${stamp}.schakelbackup`;
+}
+
 export const FAKE_PASSPHRASE = 'demo schakel brussel 2026';
 export const FAKE_TODAY = '2026-11-25';
 export const FAKE_RECOVERY_KEY = 'R7QX-M4K9-2HTV-PL8C-W3ZD-9FBN-6YJE-A5GS';
@@ -47,6 +57,8 @@ export interface FakeOptions {
   delayMs?: number;
   /** Whether the store says it holds demo data. */
   demo?: boolean;
+  /** When the last backup was made (Unix ms; null: never). Default: two days ago. */
+  lastBackupAt?: number | null;
 }
 
 type Row = [code: string, nl: string, fr: string, en: string];
@@ -568,6 +580,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const signals: Signal[] = [];
   const events: ReferralEvent[] = [];
   let settings: Settings = { auto_lock_minutes: 10 };
+  let lastBackupAt: number | null =
+    options.lastBackupAt === undefined ? Date.now() - 2 * DAY_MS : options.lastBackupAt;
   const autoLockHandlers: ((e: { idle_seconds: number }) => void)[] = [];
   const reminderHandlers: ((e: { due_today: number; new: number }) => void)[] = [];
   let seq = cases.length;
@@ -960,6 +974,19 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       await unlocked();
       // No dialog here: "saved" at once under the name the shell would offer.
       return fakeExportName(fakeMonthlyStats(request), options);
+    },
+
+    async backupStatus() {
+      await unlocked();
+      const due = lastBackupAt === null || Date.now() - lastBackupAt > BACKUP_REMINDER_DAYS * DAY_MS;
+      return { last_backup_at: lastBackupAt, due, reminder_days: BACKUP_REMINDER_DAYS };
+    },
+
+    async createBackup() {
+      await unlocked();
+      // No dialog here: "saved" at once under the name the shell would offer.
+      lastBackupAt = Date.now();
+      return fakeBackupName(new Date(lastBackupAt));
     },
 
     async today(): Promise<Today> {

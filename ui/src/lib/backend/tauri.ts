@@ -55,6 +55,8 @@ export const COMMANDS = {
   referralKpis: 'referral_kpis',
   monthlyStatistics: 'monthly_statistics',
   exportMonthlyStatistics: 'export_monthly_statistics',
+  backupStatus: 'backup_status',
+  createBackup: 'create_backup',
 } as const satisfies Record<Commands, string>;
 
 /** Event names emitted by src-tauri/src/ticker.rs. */
@@ -94,6 +96,8 @@ export function createTauriBackend(): Backend {
     referralKpis: (filter) => call(COMMANDS.referralKpis, { filter }),
     monthlyStatistics: (request) => call(COMMANDS.monthlyStatistics, { request }),
     exportMonthlyStatistics: (request, options) => call(COMMANDS.exportMonthlyStatistics, { request, options }),
+    backupStatus: () => call(COMMANDS.backupStatus),
+    createBackup: () => call(COMMANDS.createBackup),
     onAutoLocked: (handler) => listen(EVENTS.autoLocked, (e) => handler(e.payload as never)),
     onReminder: (handler) => listen(EVENTS.reminder, (e) => handler(e.payload as never)),
     async notify(title, body) {
