@@ -1,9 +1,15 @@
 //! Detection of personal identifiers in free text.
 //!
-//! Caseworkers' notes must never contain national register / BIS numbers, bank account
-//! numbers, phone numbers or e-mail addresses. [`find_identifiers`] reports what it found
-//! and where (character offsets), never the identifier itself, so callers can refuse the
-//! text with a message built by [`describe`].
+//! Two levels. Caseworkers' notes must never contain national register / BIS numbers,
+//! bank account numbers, phone numbers or e-mail addresses: [`find_identifiers`] finds
+//! those (severity [`Severity::Block`]) and [`super::check_free_text`] refuses the text.
+//! Dates of birth, street addresses and likely person names are found by
+//! [`find_warnings`] (severity [`Severity::Warn`], see `privacy/warnings/`): they are
+//! reported so the worker can rewrite, but never refused by core. [`find_all`] gives both,
+//! for the check while typing.
+//!
+//! Findings say what was found and where (character offsets), never the text itself, so
+//! callers can build a message with [`describe`].
 //!
 //! Checksummed identifiers (national/BIS numbers, IBANs) are only reported when the
 //! checksum passes; phone numbers only in a few well-known layouts, to keep false alarms on
@@ -12,10 +18,11 @@
 use std::cmp::Reverse;
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 
 /// The kind of personal identifier found in a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierKind {
@@ -24,6 +31,24 @@ pub enum IdentifierKind {
     Iban,
     Phone,
     Email,
+    /// A date (or year) of birth: a date with a birth cue nearby, or a full date long ago.
+    DateOfBirth,
+    /// A street with a house number, or a postcode with a municipality.
+    StreetAddress,
+    /// A likely person name: a known first name, or a capitalised word after a title,
+    /// a kinship word or a "name:" label.
+    PersonName,
+}
+
+/// What a finding means for the text that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// May not be stored: core refuses the text.
+    Block,
+    /// Probably identifies a person: the worker is warned, core does not refuse.
+    Warn,
 }
 
 impl IdentifierKind {
@@ -35,29 +60,54 @@ impl IdentifierKind {
             Self::Iban => "bank account number (IBAN)",
             Self::Phone => "phone number",
             Self::Email => "e-mail address",
+            Self::DateOfBirth => "date of birth",
+            Self::StreetAddress => "street address",
+            Self::PersonName => "person's name",
         }
     }
 
-    /// Overlap priority, lower wins: checksummed identifiers, then e-mail, then phone.
-    fn rank(self) -> u8 {
+    /// Checksummed numbers, phones and e-mail addresses block; the second level warns.
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::NationalNumber | Self::BisNumber | Self::Iban | Self::Phone | Self::Email => {
+                Severity::Block
+            }
+            Self::DateOfBirth | Self::StreetAddress | Self::PersonName => Severity::Warn,
+        }
+    }
+
+    /// Overlap priority, lower wins: checksummed identifiers, then e-mail, then phone, then
+    /// the warnings (address, date of birth, name).
+    pub(crate) fn rank(self) -> u8 {
         match self {
             Self::NationalNumber | Self::BisNumber | Self::Iban => 0,
             Self::Email => 1,
             Self::Phone => 2,
+            Self::StreetAddress => 3,
+            Self::DateOfBirth => 4,
+            Self::PersonName => 5,
         }
     }
 }
 
 /// One identifier found in a text. Offsets are 0-based character (not byte) offsets,
-/// `end` exclusive.
+/// `end` exclusive. `severity` always equals `kind.severity()`; it is sent along so the UI
+/// does not need to know which kinds block.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Finding {
     pub kind: IdentifierKind,
+    pub severity: Severity,
     #[ts(type = "number")]
     pub start: usize,
     #[ts(type = "number")]
     pub end: usize,
+}
+
+impl Finding {
+    pub(crate) fn new(kind: IdentifierKind, start: usize, end: usize) -> Self {
+        Self { kind, severity: kind.severity(), start, end }
+    }
 }
 
 #[allow(clippy::expect_used)]
@@ -100,12 +150,44 @@ const IBAN_LENGTHS: &str = "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 CH
     MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SE24 SI19 SK24 SM27 TN24 TR26 \
     UA29 VG24 XK20";
 
-/// Finds all identifiers in `text`, sorted by start and non-overlapping. When detections
-/// overlap, checksummed ones (national/BIS number, IBAN) win over e-mail, which wins over
-/// phone; within a rank the first-starting, then longest, wins.
+/// Finds the identifiers that may not be stored (severity [`Severity::Block`]) in
+/// `text`, sorted by start and non-overlapping. When detections overlap, checksummed ones
+/// (national/BIS number, IBAN) win over e-mail, which wins over phone; within a rank the
+/// first-starting, then longest, wins.
 pub fn find_identifiers(text: &str) -> Vec<Finding> {
-    // (byte start, byte end, kind)
-    let mut raw: Vec<(usize, usize, IdentifierKind)> = Vec::new();
+    to_findings(text, resolve(blocking_raw(text)))
+}
+
+/// Finds the second-level identifiers (severity [`Severity::Warn`]): dates of birth, street
+/// addresses and likely person names, judged against today's date. Sorted by start and
+/// non-overlapping.
+pub fn find_warnings(text: &str) -> Vec<Finding> {
+    find_warnings_on(text, crate::dates::today())
+}
+
+/// [`find_warnings`] with an explicit "today" (a date of birth is judged by its age).
+pub fn find_warnings_on(text: &str, today: NaiveDate) -> Vec<Finding> {
+    to_findings(text, resolve(super::warnings::raw(text, today)))
+}
+
+/// Both levels, for the check while typing: blocking identifiers and warnings, sorted by
+/// start and non-overlapping (a warning inside a blocking identifier is dropped).
+pub fn find_all(text: &str) -> Vec<Finding> {
+    find_all_on(text, crate::dates::today())
+}
+
+/// [`find_all`] with an explicit "today".
+pub fn find_all_on(text: &str, today: NaiveDate) -> Vec<Finding> {
+    let mut raw = blocking_raw(text);
+    raw.extend(super::warnings::raw(text, today));
+    to_findings(text, resolve(raw))
+}
+
+/// A detection before overlaps are resolved: byte start, byte end, kind.
+pub(crate) type Raw = (usize, usize, IdentifierKind);
+
+fn blocking_raw(text: &str) -> Vec<Raw> {
+    let mut raw: Vec<Raw> = Vec::new();
     let mut prev: Option<char> = None;
     for (b, c) in text.char_indices() {
         let rest = &text[b..];
@@ -131,17 +213,37 @@ pub fn find_identifiers(text: &str) -> Vec<Finding> {
         prev = Some(c);
     }
     raw.extend(EMAIL.find_iter(text).map(|m| (m.start(), m.end(), IdentifierKind::Email)));
+    raw
+}
 
+/// Keeps non-overlapping detections: lower rank first, then first-starting, then longest.
+/// Sorted by start.
+fn resolve(mut raw: Vec<Raw>) -> Vec<Raw> {
     raw.sort_by_key(|&(s, e, k)| (k.rank(), s, Reverse(e - s)));
-    let mut kept: Vec<(usize, usize, IdentifierKind)> = Vec::new();
+    let mut kept: Vec<Raw> = Vec::new();
     for cand in raw {
         if kept.iter().all(|&(s, e, _)| cand.1 <= s || cand.0 >= e) {
             kept.push(cand);
         }
     }
     kept.sort_by_key(|&(s, _, _)| s);
-    let to_char = |b: usize| text[..b].chars().count();
-    kept.into_iter().map(|(s, e, kind)| Finding { kind, start: to_char(s), end: to_char(e) }).collect()
+    kept
+}
+
+/// Byte offsets to character offsets, in one pass over the text (`kept` is sorted).
+fn to_findings(text: &str, kept: Vec<Raw>) -> Vec<Finding> {
+    let mut bytes: Vec<usize> = kept.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+    bytes.sort_unstable();
+    bytes.dedup();
+    let mut chars = Vec::with_capacity(bytes.len());
+    let (mut count, mut at) = (0, 0);
+    for &b in &bytes {
+        count += text.get(at..b).map_or(0, |s| s.chars().count());
+        at = b;
+        chars.push(count);
+    }
+    let to_char = |b: usize| bytes.binary_search(&b).map_or(0, |i| chars[i]);
+    kept.into_iter().map(|(s, e, kind)| Finding::new(kind, to_char(s), to_char(e))).collect()
 }
 
 /// Human description, e.g. "phone number at characters 12–24" (1-based, inclusive),
@@ -290,15 +392,12 @@ mod tests {
         for nr in ["93051822361", "00012556777", "17073003384", "93.05.18-223.61", "930518 223 61"] {
             assert_eq!(kinds(&format!("INSZ {nr} bekend")), vec![NationalNumber], "{nr}");
         }
-        assert_eq!(
-            one("rijksregisternr. 93.05.18-223.61."),
-            Finding { kind: NationalNumber, start: 17, end: 32 }
-        );
+        assert_eq!(one("rijksregisternr. 93.05.18-223.61."), Finding::new(NationalNumber, 17, 32));
     }
 
     #[test]
     fn bis_number() {
-        assert_eq!(one("BIS 98472899765"), Finding { kind: BisNumber, start: 4, end: 15 });
+        assert_eq!(one("BIS 98472899765"), Finding::new(BisNumber, 4, 15));
     }
 
     #[test]
@@ -323,7 +422,7 @@ mod tests {
         for iban in ["BE32123456789002", "BE48320070184927", "BE32 1234 5678 9002", "be32 1234 5678 9002"] {
             assert_eq!(kinds(&format!("rekening {iban} voor huur")), vec![Iban], "{iban}");
         }
-        assert_eq!(one("IBAN BE32 1234 5678 9002 voor"), Finding { kind: Iban, start: 5, end: 24 });
+        assert_eq!(one("IBAN BE32 1234 5678 9002 voor"), Finding::new(Iban, 5, 24));
         assert_eq!(kinds("NL91ABNA0417164300"), vec![Iban]);
         assert_eq!(kinds("FR1420041010050500013M02606"), vec![Iban]);
         assert_eq!(kinds("FR14 2004 1010 0505 0001 3M02 606 en"), vec![Iban]);
@@ -388,7 +487,7 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(one("mail jan.peeters@telenet.be."), Finding { kind: Email, start: 5, end: 27 });
+        assert_eq!(one("mail jan.peeters@telenet.be."), Finding::new(Email, 5, 27));
         assert_eq!(kinds("X_Y+Z@Mail.Example.ORG"), vec![Email]);
         assert!(kinds("jan@localhost").is_empty());
     }
@@ -412,6 +511,76 @@ mod tests {
         assert!(!describe(&find_identifiers("INSZ 93051822361")).contains("93051822361"));
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    #[test]
+    fn warnings_are_found_apart_and_never_block() {
+        let note = "Mevrouw Peeters, geboren 12/03/1985, woont Kerkstraat 5 bus 2, 1080 Molenbeek.";
+        let found = find_warnings_on(note, today());
+        let kinds: Vec<_> = found.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, vec![PersonName, DateOfBirth, StreetAddress, StreetAddress]);
+        assert!(found.iter().all(|f| f.severity == Severity::Warn));
+        assert_eq!(found[0], Finding::new(PersonName, 8, 15));
+        assert_eq!(found[1], Finding::new(DateOfBirth, 25, 35));
+        assert!(find_identifiers(note).is_empty(), "the first level is unchanged");
+        assert!(crate::privacy::check_free_text("body", note).is_ok(), "warnings never refuse");
+    }
+
+    #[test]
+    fn find_all_gives_both_levels_and_blocking_wins_overlaps() {
+        let note = "Fatima.Benali@mail.be, tel 0475 12 34 56, Fatima woont Rue Haute 123.";
+        let found = find_all_on(note, today());
+        let kinds: Vec<_> = found.iter().map(|f| (f.kind, f.severity)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Email, Severity::Block),
+                (Phone, Severity::Block),
+                (PersonName, Severity::Warn),
+                (StreetAddress, Severity::Warn),
+            ],
+            "the name inside the e-mail address is not reported twice"
+        );
+        assert!(found.windows(2).all(|w| w[0].end <= w[1].start));
+        let err = crate::privacy::check_free_text("body", note).unwrap_err().to_string();
+        assert!(err.contains("e-mail address") && err.contains("phone number"), "{err}");
+        assert!(!err.contains("name") && !err.contains("street"), "{err}");
+    }
+
+    #[test]
+    fn warning_offsets_are_characters() {
+        let note = "Cliënte née le 3 mars 1990 à Liège; fille Zoë.";
+        let found = find_warnings_on(note, today());
+        let spans: Vec<String> =
+            found.iter().map(|f| note.chars().skip(f.start).take(f.end - f.start).collect()).collect();
+        assert_eq!(spans, ["3 mars 1990", "Zoë"]);
+    }
+
+    #[test]
+    fn severity_per_kind() {
+        for k in [NationalNumber, BisNumber, Iban, Phone, Email] {
+            assert_eq!(k.severity(), Severity::Block, "{k:?}");
+        }
+        for k in [DateOfBirth, StreetAddress, PersonName] {
+            assert_eq!(k.severity(), Severity::Warn, "{k:?}");
+        }
+        assert_eq!(describe(&find_warnings_on("Kerkstraat 5", today())), "street address at characters 1–12");
+    }
+
+    #[test]
+    fn long_and_odd_input_never_panics() {
+        let odd = "°°° 12/ /1985 rue  n° Mevr. . , : 0/0/0 9999 B- bus / 1er mars ' née le \u{301}é 🙂 Jean-";
+        for text in
+            [odd, &odd.repeat(50), "", " ", "°", "rue", "M.", "Nom :", "1080", "12 rue", "Kerkstraat 5 bus"]
+        {
+            let _ = find_all_on(text, today());
+        }
+        let long = "Mevrouw Peeters woont Kerkstraat 5. ".repeat(2000);
+        assert_eq!(find_warnings_on(&long, today()).len(), 4000);
+    }
+
     #[test]
     fn labels_and_serde_names() {
         assert_eq!(Iban.label_en(), "bank account number (IBAN)");
@@ -419,7 +588,12 @@ mod tests {
         assert_eq!(NationalNumber.label_en(), "national register number");
         assert_eq!(Phone.label_en(), "phone number");
         assert_eq!(Email.label_en(), "e-mail address");
+        assert_eq!(DateOfBirth.label_en(), "date of birth");
+        assert_eq!(StreetAddress.label_en(), "street address");
+        assert_eq!(PersonName.label_en(), "person's name");
+        let json = serde_json::to_string(&find_warnings_on("geboren op 12/03/1985", today())[0]).unwrap();
+        assert_eq!(json, r#"{"kind":"date_of_birth","severity":"warn","start":11,"end":21}"#);
         let json = serde_json::to_string(&one("INSZ 98472899765")).unwrap();
-        assert_eq!(json, r#"{"kind":"bis_number","start":5,"end":16}"#);
+        assert_eq!(json, r#"{"kind":"bis_number","severity":"block","start":5,"end":16}"#);
     }
 }

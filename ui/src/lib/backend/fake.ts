@@ -294,15 +294,18 @@ function hasCode(vocabName: string, code: string): boolean {
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /**
- * A crude stand-in for the core's identifier check (e-mail addresses and long digit
- * runs only): enough to show the inline warning in the browser and in unit tests.
+ * A crude stand-in for the core's identifier check (e-mail addresses and long digit runs,
+ * which block; a date after "°", which warns): enough to show the inline messages in the
+ * browser and in unit tests.
  */
 export function findIdentifiers(text: string): Finding[] {
   const found: Finding[] = [];
   for (const m of text.matchAll(/[\w.+-]+@[\w-]+\.[\w.]+/g))
-    found.push({ kind: 'email', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+    found.push({ kind: 'email', severity: 'block', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
   for (const m of text.matchAll(/\d[\d ./-]{8,}\d/g))
-    found.push({ kind: 'national_number', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+    found.push({ kind: 'national_number', severity: 'block', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  for (const m of text.matchAll(/°\s?\d[\d/.-]*\d/g))
+    found.push({ kind: 'date_of_birth', severity: 'warn', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
   return found;
 }
 
@@ -595,7 +598,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   }
 
   function checkText(field: string, text: string): void {
-    if (findIdentifiers(text).length > 0)
+    if (findIdentifiers(text).some((f) => f.severity === 'block'))
       fail('validation', 'contains an identifier of a person, which may not be stored', field);
   }
 

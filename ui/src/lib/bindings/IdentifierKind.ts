@@ -3,4 +3,4 @@
 /**
  * The kind of personal identifier found in a text.
  */
-export type IdentifierKind = "national_number" | "bis_number" | "iban" | "phone" | "email";
+export type IdentifierKind = "national_number" | "bis_number" | "iban" | "phone" | "email" | "date_of_birth" | "street_address" | "person_name";
