@@ -7,7 +7,9 @@
 //! * One rule was added after writing the corpus but before the first run: an old full date
 //!   right after "sinds / depuis / since / vanaf / tot …" is a start or end date, not a
 //!   birth (the corpus has three such clean sentences, written as expected false alarms).
-//! * Changes made after seeing the first run are listed in `FIRST_RUN` below.
+//! * Nothing was changed after the first run on `corpus.txt` (figures below).
+//! * A stress set, `corpus_stress.txt`, written afterwards to break the detectors, gives
+//!   the pessimistic side; its history is written next to its test.
 //!
 //! Run `cargo test -p schakel-core corpus -- --nocapture` to see the table, the misses and
 //! the false alarms.
@@ -46,8 +48,11 @@ struct Case {
 }
 
 fn corpus() -> Vec<Case> {
-    include_str!("../corpus.txt")
-        .lines()
+    parse(include_str!("../corpus.txt"))
+}
+
+fn parse(file: &'static str) -> Vec<Case> {
+    file.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|(i, l)| {
@@ -85,61 +90,118 @@ fn corpus_is_large_and_balanced() {
     }
 }
 
-#[test]
-fn corpus_recall_and_false_alarms() {
-    let cases = corpus();
-    let mut planted: BTreeMap<IdentifierKind, (usize, usize)> = BTreeMap::new(); // (found, of)
-    let (mut clean, mut alarms, mut extra) = (0, 0, 0);
-    let mut report = Vec::new();
-    for case in &cases {
+/// What the detectors found on a set of sentences.
+struct Figures {
+    sentences: usize,
+    /// Per kind: (found, planted).
+    planted: BTreeMap<IdentifierKind, (usize, usize)>,
+    clean: usize,
+    alarms: usize,
+    extra: usize,
+    report: Vec<String>,
+}
+
+impl Figures {
+    fn recall(&self, kind: IdentifierKind) -> f64 {
+        let (found, of) = self.planted.get(&kind).copied().unwrap_or_default();
+        found as f64 / of as f64
+    }
+
+    fn false_alarm_rate(&self) -> f64 {
+        self.alarms as f64 / self.clean as f64
+    }
+
+    fn print(&self, title: &str) {
+        println!("{title}, on {} sentences ({} clean):", self.sentences, self.clean);
+        for kind in KINDS {
+            let (found, of) = self.planted.get(&kind).copied().unwrap_or_default();
+            println!("  recall {:<14} {found:>3}/{of:<3} = {:.3}", format!("{kind:?}"), self.recall(kind));
+        }
+        println!(
+            "  false alarms on clean sentences: {}/{} = {:.3}",
+            self.alarms,
+            self.clean,
+            self.false_alarm_rate()
+        );
+        println!("  planted sentences with an extra kind: {}", self.extra);
+        for line in &self.report {
+            println!("  {line}");
+        }
+    }
+}
+
+fn measure(cases: &[Case]) -> Figures {
+    let mut f = Figures {
+        sentences: cases.len(),
+        planted: BTreeMap::new(),
+        clean: 0,
+        alarms: 0,
+        extra: 0,
+        report: Vec::new(),
+    };
+    for case in cases {
         let found: Vec<IdentifierKind> =
             find_warnings_on(case.text, today()).iter().map(|f| f.kind).collect();
         if case.expected.is_empty() {
-            clean += 1;
+            f.clean += 1;
             if !found.is_empty() {
-                alarms += 1;
-                report.push(format!("false alarm {found:?}, line {}: {}", case.line, case.text));
+                f.alarms += 1;
+                f.report.push(format!("false alarm {found:?}, line {}: {}", case.line, case.text));
             }
             continue;
         }
         for kind in &case.expected {
-            let entry = planted.entry(*kind).or_default();
+            let entry = f.planted.entry(*kind).or_default();
             entry.1 += 1;
             if found.contains(kind) {
                 entry.0 += 1;
             } else {
-                report.push(format!("missed {kind:?}, line {}: {}", case.line, case.text));
+                f.report.push(format!("missed {kind:?}, line {}: {}", case.line, case.text));
             }
         }
         let unexpected: Vec<_> = found.iter().filter(|k| !case.expected.contains(k)).collect();
         if !unexpected.is_empty() {
-            extra += 1;
-            report.push(format!("also found {unexpected:?}, line {}: {}", case.line, case.text));
+            f.extra += 1;
+            f.report.push(format!("also found {unexpected:?}, line {}: {}", case.line, case.text));
         }
     }
-    let rate = |(found, of): (usize, usize)| found as f64 / of as f64;
-    println!("identifier guard, second level, on {} sentences ({clean} clean):", cases.len());
-    for kind in KINDS {
-        let counts = planted.get(&kind).copied().unwrap_or_default();
-        println!(
-            "  recall {:<14} {:>3}/{:<3} = {:.3}",
-            format!("{kind:?}"),
-            counts.0,
-            counts.1,
-            rate(counts)
-        );
-    }
-    println!("  false alarms on clean sentences: {alarms}/{clean} = {:.3}", rate((alarms, clean)));
-    println!("  planted sentences with an extra kind: {extra}");
-    for line in &report {
-        println!("  {line}");
-    }
+    f
+}
 
-    let recall = |kind| rate(planted.get(&kind).copied().unwrap_or_default());
-    assert!(recall(IdentifierKind::DateOfBirth) >= MIN_RECALL_DATE_OF_BIRTH);
-    assert!(recall(IdentifierKind::StreetAddress) >= MIN_RECALL_STREET_ADDRESS);
-    assert!(recall(IdentifierKind::PersonName) >= MIN_RECALL_PERSON_NAME);
-    assert!(rate((alarms, clean)) <= MAX_FALSE_ALARM_RATE);
+#[test]
+fn corpus_recall_and_false_alarms() {
+    let f = measure(&corpus());
+    f.print("identifier guard, second level, corpus.txt");
+    assert!(f.recall(IdentifierKind::DateOfBirth) >= MIN_RECALL_DATE_OF_BIRTH);
+    assert!(f.recall(IdentifierKind::StreetAddress) >= MIN_RECALL_STREET_ADDRESS);
+    assert!(f.recall(IdentifierKind::PersonName) >= MIN_RECALL_PERSON_NAME);
+    assert!(f.false_alarm_rate() <= MAX_FALSE_ALARM_RATE);
+}
+
+// The stress set (`corpus_stress.txt`, 81 sentences, 35 clean) was written after the
+// detectors, to break them. First run: dates of birth 6/16, street addresses 8/15, person
+// names 8/15, false alarms 10/35. That run showed two bugs, fixed before the second run:
+// the birth cues matched "geb" inside "Geboortedatum" and then lost the whole word (cues
+// are now listed longest first), and a context word with an elided article
+// ("l'Institut Jules Bordet", "L'école Émile Jacqmain") did not count as context. Second
+// run, the one asserted below: 7/16, 8/15, 8/15, false alarms 8/35. The other misses and
+// false alarms are the design's limits (see the printed list): roman-numeral or spelled-out
+// months, a recent date with no cue, house numbers before a Dutch street or after "nummer",
+// unlisted abbreviations ("ch.", "Stwg"), surnames with no cue, possessives ("Aicha's"),
+// institutions and projects named after a person ("AZ Jan Portaels", "Louise gallery"), and
+// old dates of documents (a lease, a judgement, a diploma), taken for births by the
+// old-full-date rule.
+
+/// The stress set's figures, printed for the record; the floors only catch regressions.
+#[test]
+fn stress_set_figures() {
+    let f = measure(&parse(include_str!("../corpus_stress.txt")));
+    f.print("identifier guard, second level, corpus_stress.txt (written to break it)");
+    assert!(f.sentences >= 80);
+    assert!(f.recall(IdentifierKind::DateOfBirth) >= 0.43);
+    assert!(f.recall(IdentifierKind::StreetAddress) >= 0.53);
+    assert!(f.recall(IdentifierKind::PersonName) >= 0.53);
+    assert!(f.false_alarm_rate() <= 0.23);
 }
 
 /// A 2,000-character note of the corpus's sentences, checked with both levels. The bound

@@ -73,17 +73,19 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// A year of the last two centuries.
 static YEAR: LazyLock<Regex> = LazyLock::new(|| compile(r"(?-u:\b)(1[89][0-9]{2}|20[0-9]{2})(?-u:\b)"));
 
-/// Birth cues (searched near a date).
+/// Birth cues (searched near a date). Longer words come before their prefixes: the
+/// patterns have no word boundaries (see [`whole_word`]), and the leftmost-first match
+/// must be the whole word ("geboortedatum", not its "geb").
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)°|(?:geboren|geb|geboortedatum|geboortedag|geboortejaar|geboorte|verjaardag|jarig|leeftijd|née?|naissance|ddn|anniversaire|âgée?|age|aged|born|dob|birth|birthday|birthdate)|(?:geb|b|d\.o\.b)\.|né\(e\)",
+        r"(?i)°|d\.o\.b\.|geboortedatum|geboortedag|geboortejaar|geboorte|geboren|geb\.|geb|verjaardag|jarig|leeftijd|né\(e\)|née|né|naissance|ddn|anniversaire|âgée|âgé|aged|age|born|dob|birthdate|birthday|birth|b\.",
     )
 });
 
-/// Strong cues for a day and month without a year.
+/// Strong cues for a day and month without a year (same ordering rule as [`CUE`]).
 static BIRTHDAY_CUE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)°|(?:geboren|geboortedatum|geboortedag|verjaardag|jarig|née?|naissance|anniversaire|born|dob|birthday|birth)|geb\.|né\(e\)",
+        r"(?i)°|geboortedatum|geboortedag|geboren|geb\.|verjaardag|jarig|né\(e\)|née|né|naissance|anniversaire|born|dob|birthday|birth",
     )
 });
 
@@ -376,6 +378,7 @@ mod tests {
         assert_eq!(found("DOB: 3 July 1992."), ["3 July 1992"]);
         assert_eq!(found("né le 8 décembre 1994"), ["8 décembre 1994"]);
         assert_eq!(found("Geboortedatum zoon: 5 feb 2012."), ["5 feb 2012"]);
+        assert_eq!(found("Geboortedatum van de baby: 14/10/2026."), ["14/10/2026"], "the whole cue word");
     }
 
     #[test]
@@ -413,6 +416,7 @@ mod tests {
             "En Belgique depuis le 15/06/2005.",
             "L'aîné a rendez-vous le 12/12/2026, l'aîné en 2019 a quitté l'école.",
             "Contact van 02/12/2026 bevestigd; wageboren? nee.",
+            "Aged care? In de agenda gezet: 12/12/2026.",
         ] {
             assert!(found(text).is_empty(), "false alarm in {text:?}: {:?}", found(text));
         }

@@ -134,7 +134,10 @@ fn first_name_at(text: &str, words: &[Word], i: usize) -> Option<usize> {
         let gap = between(text, prev, w);
         let close =
             plain_gap(text, prev, w) || (prev.dot && gap.starts_with(". ") && gap[1..].trim().is_empty());
-        if close && NAME_CONTEXT.contains(prev.key.as_str()) {
+        // "l'Institut Jules Bordet", "L'école Émile Jacqmain": the article does not count.
+        let prev_key =
+            prev.key.strip_prefix("l'").or_else(|| prev.key.strip_prefix("d'")).unwrap_or(&prev.key);
+        if close && NAME_CONTEXT.contains(prev_key) {
             return None;
         }
     }
@@ -277,6 +280,7 @@ mod tests {
             "De kinderen gaan naar school in Sint-Gillis.",
             "RDV à l'Hôpital Saint-Pierre, service social.",
             "Hôpital Saint Pierre, service social.",
+            "Rendez-vous à l'Institut Jules Bordet.",
             "Arrêt de tram Louise, puis 5 minutes à pied.",
             "Il habite avenue Louise.",
             "Afspraak aan het Victor Hortaplein.",
