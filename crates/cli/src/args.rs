@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 no store, 5 store locked,\n\
 6 store damaged, 7 store from a newer version, 8 invalid input, 9 not found, 10 conflict,\n\
 11 import refused, 12 store already exists, 13 encryption unavailable, 14 too many wrong\n\
-attempts (wait and try again), 15 audit log damaged.")]
+attempts (wait and try again), 15 audit log damaged, 16 not allowed for your role.")]
 pub struct Cli {
     /// The store (database file). Default: schakel.db in the user's data directory.
     #[arg(long, global = true, env = "SCHAKEL_STORE")]
@@ -59,6 +59,9 @@ pub enum Command {
     /// Key figures for coordinators.
     #[command(subcommand)]
     Kpi(KpiCmd),
+    /// Users of this store and their roles (admins only).
+    #[command(subcommand)]
+    Users(UsersCmd),
     /// The audit log: who unlocked, viewed, changed and exported what.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -427,4 +430,27 @@ pub enum AuditCmd {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCmd {
+    /// Every user of your organisation with their roles.
+    List,
+    /// Adds a user; their first passphrase is read from SCHAKEL_NEW_PASSPHRASE or asked for.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// caseworker, coordinator, exporter, admin (repeat for several).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// Replaces a user's roles.
+    Roles {
+        /// The user's id (see `schakel users list`).
+        user: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// Removes a user: their passphrase no longer opens the store.
+    Remove { user: String },
 }

@@ -33,6 +33,7 @@ pub fn code(e: &CliError) -> i32 {
             ErrorKind::StoreExists => 12,
             ErrorKind::CipherMissing => 13,
             ErrorKind::UnlockDelayed => 14,
+            ErrorKind::Forbidden => 16,
             ErrorKind::Io | ErrorKind::Database => 1,
         },
     }

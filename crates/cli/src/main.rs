@@ -51,6 +51,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Kpi(c) => cmd::kpi::run(&path, c, o),
         Command::Stats(c) => cmd::stats::run(&path, c, o),
         Command::Audit(c) => cmd::audit::run(&path, c, o),
+        Command::Users(c) => cmd::users::run(&path, c, o),
         Command::Backup(c) => cmd::backup::run(&path, c, o),
         Command::Vocab { name } => cmd::reference::vocab(&path, name.as_deref(), o),
         Command::Bench(a) => bench::run(&path, &a, o),

@@ -55,6 +55,13 @@ pub enum AuditAction {
     /// The store was restored from a backup (recorded in the restored store).
     #[serde(rename = "backup.restore")]
     BackupRestore,
+    #[serde(rename = "user.add")]
+    UserAdded,
+    #[serde(rename = "user.remove")]
+    UserRemoved,
+    /// A user's roles changed (detail: from, to).
+    #[serde(rename = "role.change")]
+    RoleChange,
 }
 
 impl AuditAction {
@@ -70,6 +77,9 @@ impl AuditAction {
             AuditAction::PassphraseChange => "passphrase.change",
             AuditAction::BackupCreate => "backup.create",
             AuditAction::BackupRestore => "backup.restore",
+            AuditAction::UserAdded => "user.add",
+            AuditAction::UserRemoved => "user.remove",
+            AuditAction::RoleChange => "role.change",
         }
     }
 }
@@ -321,12 +331,14 @@ impl Store {
 
     /// Checks the audit chain and its anchor in the key file.
     pub fn verify_audit(&self) -> Result<AuditReport> {
+        self.require(crate::access::Permission::Audit)?;
         let anchor = crate::keys::KeyFile::read(&self.paths().keys)?.audit_anchor();
         verify(self.conn(), anchor)
     }
 
     /// The newest entries, newest first.
     pub fn audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.require(crate::access::Permission::Audit)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT seq, at, partner_id, worker_id, action, entity, entity_id, detail
              FROM audit_log ORDER BY seq DESC LIMIT ?1",

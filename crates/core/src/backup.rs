@@ -144,6 +144,7 @@ impl Store {
     /// backup is in the audit log before the file is written, and the store remembers
     /// when it was made.
     pub fn backup_to(&self, dest: &Path) -> Result<BackupInfo> {
+        self.require(crate::access::Permission::Maintenance)?;
         if dest.is_dir() {
             return Err(refused("that is a folder: choose a file name for the backup"));
         }

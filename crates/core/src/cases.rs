@@ -220,6 +220,7 @@ impl Writer<'_> {
 
     /// Opens a case. Only the four coded fields are needed: a walk-in takes seconds.
     pub fn open_case(&mut self, c: &NewCase) -> Result<Case> {
+        self.require(crate::access::Permission::CaseWork)?;
         let project_id = self.check_profile(&c.profile)?;
         let opened_on = c.opened_on.unwrap_or(self.today);
         if opened_on > self.today {
@@ -336,6 +337,7 @@ impl Writer<'_> {
 
     /// Replaces the editable profile; logs which fields changed.
     pub fn update_case(&mut self, case_id: Uuid, p: &CaseProfile) -> Result<()> {
+        self.require_case(case_id)?;
         let project_id = self.check_profile(p)?;
         let old = load_case(self.conn, case_id)?;
         let o = &old.profile;
@@ -385,6 +387,7 @@ impl Writer<'_> {
     }
 
     pub fn close_case(&mut self, case_id: Uuid, on: NaiveDate) -> Result<()> {
+        self.require_case(case_id)?;
         let c = load_case(self.conn, case_id)?;
         if c.summary.status == CaseStatus::Closed {
             return Err(Error::validation("status", "the case is already closed"));
@@ -403,6 +406,7 @@ impl Writer<'_> {
     }
 
     pub fn reopen_case(&mut self, case_id: Uuid) -> Result<()> {
+        self.require_case(case_id)?;
         let c = load_case(self.conn, case_id)?;
         if c.summary.status == CaseStatus::Open {
             return Err(Error::validation("status", "the case is already open"));
@@ -416,6 +420,7 @@ impl Writer<'_> {
 
     /// Adds a note. Notes are checked for identifiers before anything is written.
     pub fn add_note(&mut self, case_id: Uuid, body: &str, id: Option<Uuid>) -> Result<Uuid> {
+        self.require_case(case_id)?;
         let body = body.trim();
         if body.is_empty() {
             return Err(Error::validation("body", "a note cannot be empty"));
@@ -517,11 +522,26 @@ pub(crate) fn load_case(conn: &rusqlite::Connection, case_id: Uuid) -> Result<Ca
 
 impl Store {
     pub fn case(&self, case_id: Uuid) -> Result<Case> {
+        self.require_case(case_id)?;
         load_case(self.conn(), case_id)
+    }
+
+    /// A coordinator lists every partner's cases; anyone else only their own
+    /// organisation's (asking for another's is refused).
+    fn scope_case_filter(&self, f: &CaseFilter) -> Result<CaseFilter> {
+        let actor = self.actor();
+        if actor.roles.has(crate::access::Role::Coordinator) {
+            return Ok(f.clone());
+        }
+        match f.partner_id {
+            Some(p) if p != actor.partner_id => Err(Error::Forbidden { permission: "case_lists" }),
+            _ => Ok(CaseFilter { partner_id: Some(actor.partner_id), ..f.clone() }),
+        }
     }
 
     /// A case by its code, as typed (case, spaces and a missing dash are forgiven).
     pub fn case_by_code(&self, code: &str) -> Result<Case> {
+        self.require(crate::access::Permission::CaseWork)?;
         let norm = crate::ids::normalize_case_code(code).ok_or_else(|| Error::not_found("case", code))?;
         let id: Uuid = self
             .conn()
@@ -533,6 +553,7 @@ impl Store {
     }
 
     pub fn notes(&self, case_id: Uuid) -> Result<Vec<Note>> {
+        self.require_case(case_id)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, case_id, body, created_at, created_by FROM note WHERE case_id = ?1 ORDER BY created_at, id",
         )?;
@@ -550,6 +571,9 @@ impl Store {
 
     /// The exact number of cases matching a filter (sort and paging ignored).
     pub fn count_cases(&self, f: &CaseFilter) -> Result<i64> {
+        self.require(crate::access::Permission::CaseLists)?;
+        let scoped = self.scope_case_filter(f)?;
+        let f = &scoped;
         let Some((where_sql, args)) = case_where(f) else { return Ok(0) };
         Ok(self
             .conn()
@@ -559,6 +583,9 @@ impl Store {
 
     /// One page of the case list, filtered and sorted, with the total for paging.
     pub fn list_cases(&self, f: &CaseFilter) -> Result<CasePage> {
+        self.require(crate::access::Permission::CaseLists)?;
+        let scoped = self.scope_case_filter(f)?;
+        let f = &scoped;
         let Some((where_sql, args)) = case_where(f) else {
             return Ok(CasePage { total: 0, total_capped: false, offset: f.offset, rows: Vec::new() });
         };

@@ -49,6 +49,7 @@ pub struct ChangeEntry {
 impl Store {
     /// Changes to one record, oldest first.
     pub fn changes_of(&self, entity_id: Uuid) -> Result<Vec<ChangeEntry>> {
+        self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT at, partner_id, worker_id, entity, entity_id, action, fields
              FROM change_log WHERE entity_id = ?1 ORDER BY at, id",

@@ -90,6 +90,7 @@ impl Store {
     /// Everything about one case. The view goes into the audit log (once per visit:
     /// reading the same case again right after is not a new entry).
     pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
+        self.require_case(case_id)?;
         let case = self.case(case_id)?;
         self.audit_view(case_id)?;
         let notes = self.notes(case_id)?;

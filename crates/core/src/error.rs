@@ -14,6 +14,8 @@ pub enum Error {
     WrongPassphrase,
     #[error("too many wrong attempts: wait {seconds} s before trying again")]
     UnlockDelayed { seconds: u64 },
+    #[error("your role does not allow this ({permission})")]
+    Forbidden { permission: &'static str },
     #[error("no store at {0}")]
     StoreNotFound(String),
     #[error("a store already exists at {0}")]
@@ -58,6 +60,7 @@ pub struct ImportProblem {
 pub enum ErrorKind {
     WrongPassphrase,
     UnlockDelayed,
+    Forbidden,
     StoreNotFound,
     StoreExists,
     StoreLocked,
@@ -77,6 +80,7 @@ impl ErrorKind {
         match self {
             ErrorKind::WrongPassphrase => "wrong_passphrase",
             ErrorKind::UnlockDelayed => "unlock_delayed",
+            ErrorKind::Forbidden => "forbidden",
             ErrorKind::StoreNotFound => "store_not_found",
             ErrorKind::StoreExists => "store_exists",
             ErrorKind::StoreLocked => "store_locked",
@@ -98,6 +102,7 @@ impl Error {
         match self {
             Error::WrongPassphrase => ErrorKind::WrongPassphrase,
             Error::UnlockDelayed { .. } => ErrorKind::UnlockDelayed,
+            Error::Forbidden { .. } => ErrorKind::Forbidden,
             Error::StoreNotFound(_) => ErrorKind::StoreNotFound,
             Error::StoreExists(_) => ErrorKind::StoreExists,
             Error::StoreLocked => ErrorKind::StoreLocked,

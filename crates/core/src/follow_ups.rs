@@ -71,6 +71,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
 
 impl Writer<'_> {
     pub fn add_follow_up(&mut self, f: &NewFollowUp) -> Result<Uuid> {
+        self.require_case(f.case_id)?;
         self.vocab.check(Vocab::FollowUpPurpose, "purpose", &f.purpose)?;
         let text = f.purpose_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         if let Some(t) = text {
@@ -132,6 +133,7 @@ impl Writer<'_> {
     }
 
     pub fn complete_follow_up(&mut self, id: Uuid, on: NaiveDate) -> Result<()> {
+        self.require(crate::access::Permission::CaseWork)?;
         self.open_follow_up(id)?;
         if on > self.today {
             return Err(Error::validation("done_on", "the date lies in the future"));
@@ -144,6 +146,7 @@ impl Writer<'_> {
     }
 
     pub fn reschedule_follow_up(&mut self, id: Uuid, due_on: NaiveDate) -> Result<()> {
+        self.require(crate::access::Permission::CaseWork)?;
         self.open_follow_up(id)?;
         self.conn.execute(
             "UPDATE follow_up SET due_on = ?2, reschedules = reschedules + 1, updated_at = ?3 WHERE id = ?1",
@@ -158,6 +161,7 @@ impl Store {
     /// Ids of the open follow-ups of `assignee` due on `day` exactly (the desktop
     /// reminder; overdue ones are on the today screen already).
     pub fn follow_ups_due_on(&self, assignee: Uuid, day: NaiveDate) -> Result<Vec<Uuid>> {
+        self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT f.id FROM follow_up f
              WHERE f.done_on IS NULL AND f.assignee_id = ?1 AND f.due_on = ?2",
@@ -172,6 +176,7 @@ impl Store {
         assignee: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<FollowUp>> {
+        self.require(crate::access::Permission::CaseWork)?;
         // Two statements rather than `(?2 IS NULL OR assignee_id = ?2)`, so each uses its index.
         let until = dates::iso(until);
         let rows = match assignee {
@@ -197,6 +202,7 @@ impl Store {
     }
 
     pub fn follow_ups_of_case(&self, case_id: Uuid) -> Result<Vec<FollowUp>> {
+        self.require_case(case_id)?;
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {COLS} FROM follow_up f JOIN case_file c ON c.id = f.case_id WHERE f.case_id = ?1 ORDER BY f.due_on, f.id"
         ))?;

@@ -4,6 +4,7 @@
 //! Only this crate knows SQL. It knows nothing of Tauri or of any user interface: the CLI
 //! and the desktop shell call it and translate its typed errors.
 
+pub mod access;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod signals;
 pub mod stats;
 pub mod store;
+pub mod users;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::{Actor, InitStore, Store, Writer};

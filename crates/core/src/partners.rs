@@ -113,6 +113,7 @@ const PARTNER_COLS: &str = "id, owner_partner_id, kind, name, municipality_code"
 
 impl Writer<'_> {
     pub fn add_partner(&mut self, p: &NewPartner) -> Result<Uuid> {
+        self.require(crate::access::Permission::ManageSettings)?;
         let name = p.name.trim();
         if name.is_empty() {
             return Err(Error::validation("name", "required"));
@@ -140,6 +141,7 @@ impl Writer<'_> {
     }
 
     pub fn add_worker(&mut self, partner_id: Uuid, display_name: &str) -> Result<Uuid> {
+        self.require(crate::access::Permission::ManageUsers)?;
         let name = display_name.trim();
         if name.is_empty() {
             return Err(Error::validation("display_name", "required"));
@@ -155,6 +157,7 @@ impl Writer<'_> {
     }
 
     pub fn add_project(&mut self, p: &NewProject) -> Result<Uuid> {
+        self.require(crate::access::Permission::ManageSettings)?;
         let code = p.code.trim();
         if code.is_empty() || code.len() > 40 {
             return Err(Error::validation("code", "1 to 40 characters"));

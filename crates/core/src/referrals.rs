@@ -437,6 +437,7 @@ pub enum Applied {
 
 impl Writer<'_> {
     pub fn create_referral(&mut self, r: &NewReferral) -> Result<Uuid> {
+        self.require_case(r.case_id)?;
         let from = crate::cases::case_owner(self.conn, r.case_id)?;
         self.vocab.check(Vocab::LifeDomain, "life_domain", &r.life_domain)?;
         let outside = r.outside_service.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -501,6 +502,7 @@ impl Writer<'_> {
 
     /// Appends one event and re-derives the referral. Idempotent on the event id.
     pub fn record_event(&mut self, e: &NewEvent) -> Result<Applied> {
+        self.require(crate::access::Permission::CaseWork)?;
         let partner = e.partner_id.unwrap_or(self.actor.partner_id);
         // Our own side's events are the acting worker's; on another partner's behalf, only
         // a worker id the caller names (ours would not belong to that partner).
@@ -678,6 +680,7 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
 
 impl Store {
     pub fn referral(&self, id: Uuid) -> Result<Referral> {
+        self.require(crate::access::Permission::CaseWork)?;
         self.conn()
             .prepare_cached(&format!(
                 "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id WHERE r.id = ?1"
@@ -688,6 +691,12 @@ impl Store {
     }
 
     pub fn referrals_of_case(&self, case_id: Uuid) -> Result<Vec<Referral>> {
+        self.require_case(case_id)?;
+        self.referrals_of_any_case(case_id)
+    }
+
+    /// Without the role check: for core's own consistency checks and tests.
+    pub(crate) fn referrals_of_any_case(&self, case_id: Uuid) -> Result<Vec<Referral>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
              WHERE r.case_id = ?1 ORDER BY r.created_at, r.id"
@@ -697,6 +706,7 @@ impl Store {
     }
 
     pub fn referral_events(&self, referral_id: Uuid) -> Result<Vec<ReferralEvent>> {
+        self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {EVENT_COLS} FROM referral_event WHERE referral_id = ?1 ORDER BY occurred_on, recorded_at, id"
         ))?;
@@ -706,6 +716,7 @@ impl Store {
 
     /// Referrals this store's partner received and has not answered yet.
     pub fn incoming_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
+        self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
              WHERE r.to_partner_id = ?1 AND r.state = 'sent' ORDER BY r.sent_on LIMIT ?2"
@@ -716,6 +727,7 @@ impl Store {
 
     /// Referrals a partner sent that have not reached a first contact yet.
     pub fn sent_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
+        self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
              WHERE r.from_partner_id = ?1 AND r.state IN ('sent', 'accepted') ORDER BY r.sent_on LIMIT ?2"

@@ -88,6 +88,7 @@ pub struct RightsCheck {
 
 impl Writer<'_> {
     pub fn add_rights_check(&mut self, r: &NewRightsCheck) -> Result<Uuid> {
+        self.require_case(r.case_id)?;
         self.vocab.check(Vocab::RightKind, "right", &r.right)?;
         let owner = crate::cases::case_owner(self.conn, r.case_id)?;
         let step = r.step.unwrap_or(RightStep::NotChecked);
@@ -128,6 +129,7 @@ impl Writer<'_> {
 
     /// Moves a rights check to a step on a date; the history keeps every step.
     pub fn set_right_step(&mut self, check: Uuid, step: RightStep, on: NaiveDate) -> Result<()> {
+        self.require(crate::access::Permission::CaseWork)?;
         let last: String = self
             .conn
             .prepare_cached("SELECT step_on FROM rights_check WHERE id = ?1")?
@@ -156,6 +158,7 @@ impl Writer<'_> {
         reason: Option<&str>,
         barrier: Option<&str>,
     ) -> Result<()> {
+        self.require(crate::access::Permission::CaseWork)?;
         if let Some(r) = reason {
             self.vocab.check(Vocab::NonTakeUpReason, "non_take_up_reason", r)?;
         }
@@ -175,6 +178,7 @@ impl Writer<'_> {
 
 impl Store {
     pub fn rights_checks(&self, case_id: Uuid) -> Result<Vec<RightsCheck>> {
+        self.require_case(case_id)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, case_id, right_code, step, step_on, non_take_up_reason_code, barrier_type_code
              FROM rights_check WHERE case_id = ?1 ORDER BY created_at, id",

@@ -42,6 +42,9 @@ pub struct SessionInfo {
     /// Filled with simulated data (`schakel demo`): the UI says so on every screen.
     pub demo: bool,
     pub settings: Settings,
+    /// What this worker's roles allow (the UI offers only these screens; core checks
+    /// every call regardless).
+    pub permissions: Vec<crate::access::Permission>,
 }
 
 impl Store {
@@ -84,6 +87,10 @@ impl Store {
             today: self.today(),
             demo: self.is_demo()?,
             settings: self.settings()?,
+            permissions: crate::access::Permission::ALL
+                .into_iter()
+                .filter(|p| actor.roles.allows(*p))
+                .collect(),
         })
     }
 }
@@ -99,6 +106,7 @@ impl Writer<'_> {
     }
 
     pub fn set_settings(&mut self, s: &Settings) -> Result<()> {
+        self.require(crate::access::Permission::ManageSettings)?;
         if !AUTO_LOCK_RANGE.contains(&s.auto_lock_minutes) {
             return Err(Error::validation(
                 "auto_lock_minutes",

@@ -32,6 +32,7 @@ pub struct Signal {
 
 impl Writer<'_> {
     pub fn add_signal(&mut self, s: &NewSignal) -> Result<Uuid> {
+        self.require_case(s.case_id)?;
         self.vocab.check(Vocab::SignalTheme, "theme", &s.theme)?;
         let text = s.text.trim();
         if text.is_empty() {
@@ -56,6 +57,7 @@ impl Writer<'_> {
 
 impl Store {
     pub fn signals_of_case(&self, case_id: Uuid) -> Result<Vec<Signal>> {
+        self.require_case(case_id)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, case_id, theme_code, body, created_at FROM signal WHERE case_id = ?1 ORDER BY created_at, id",
         )?;

@@ -158,4 +158,27 @@ describe('App', () => {
     expect(await screen.findByRole('heading', { name: nlStats.stats.title })).toBeTruthy();
     expect(screen.getByRole('button', { name: nl.header.statistics }).getAttribute('aria-current')).toBe('page');
   });
+
+  it('offers an exporter only the statistics, and starts there', async () => {
+    const backend = createFakeBackend();
+    const real = backend.session.bind(backend);
+    vi.spyOn(backend, 'session').mockImplementation(async () => ({
+      ...(await real()),
+      permissions: ['statistics'],
+    }));
+    render(App, { backend });
+    await fireEvent.input(await screen.findByLabelText(nl.unlock.passphrase), {
+      target: { value: FAKE_PASSPHRASE },
+    });
+    await fireEvent.click(screen.getByRole('button', { name: nl.unlock.submit }));
+    expect(await screen.findByRole('heading', { name: nlStats.stats.title })).toBeTruthy();
+    expect(screen.getByRole('button', { name: nl.header.statistics })).toBeTruthy();
+    for (const tab of [nl.header.today, nl.header.cases, nl.header.dashboard]) {
+      expect(screen.queryByRole('button', { name: tab })).toBeNull();
+    }
+    expect(document.getElementById('settings-open')).toBeNull();
+    // No quick intake for a role that may not register cases.
+    await fireEvent.keyDown(window, { key: 'n', altKey: true });
+    expect(screen.queryByRole('heading', { name: nlCase.intake.title })).toBeNull();
+  });
 });

@@ -7,6 +7,7 @@ pub mod kpi;
 pub mod reference;
 pub mod stats;
 pub mod store;
+pub mod users;
 pub mod work;
 
 use std::path::Path;

@@ -71,6 +71,7 @@ pub fn generate(
     opts: &DemoOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<DemoSummary> {
+    store.require(crate::access::Permission::Maintenance)?;
     store.set_today(opts.until);
     let until = opts.until;
     let start = add_days(until, -SPAN_DAYS);
@@ -128,7 +129,7 @@ impl Writer<'_> {
     /// `partner_id` at the simulated moment `at_ms`, so that `created_at`, event
     /// `recorded_at` and the change log match the history being simulated.
     pub(crate) fn demo_act_as(&mut self, partner_id: Uuid, worker_id: Uuid, at_ms: i64) {
-        self.actor = Actor { partner_id, worker_id };
+        self.actor = Actor { partner_id, worker_id, roles: self.actor.roles };
         self.now = at_ms;
     }
 }

@@ -65,7 +65,7 @@ fn demo_data_is_consistent_and_deterministic() {
         if let Some(closed) = c.closed_on {
             assert!(closed >= c.opened_on && closed <= u);
         }
-        for r in a.referrals_of_case(c.id).unwrap() {
+        for r in a.referrals_of_any_case(c.id).unwrap() {
             refs += 1;
             if r.mode == ReferralMode::Warm {
                 warm += 1;

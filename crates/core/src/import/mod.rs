@@ -68,6 +68,7 @@ pub fn import_file(
     path: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportSummary> {
+    store.require(crate::access::Permission::Maintenance)?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let csv = match ext.as_deref() {
         Some("csv") => true,

@@ -163,6 +163,13 @@ pub struct ReferralKpis {
 impl Store {
     /// Referral-time figures for a period (see `figures.rs` for the definitions).
     pub fn referral_kpis(&self, filter: &KpiFilter) -> Result<ReferralKpis> {
+        self.require(crate::access::Permission::ReferralFigures)?;
+        self.referral_figures(filter)
+    }
+
+    /// The figures without the role check: for reports that publish only aggregates of
+    /// them (the monthly statistics), which check their own permission.
+    pub(crate) fn referral_figures(&self, filter: &KpiFilter) -> Result<ReferralKpis> {
         if filter.to < filter.from {
             return Err(Error::validation("to", "the period ends before it starts"));
         }

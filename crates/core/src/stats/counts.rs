@@ -202,7 +202,7 @@ pub(super) fn referrals(
     let mut filter = KpiFilter::period(f.month.first, f.month.last);
     filter.partner_id = f.partner;
     filter.target_working_days = target;
-    let kpis = f.store.referral_kpis(&filter)?;
+    let kpis = f.store.referral_figures(&filter)?;
     let name = |id: Uuid| kpis.partners.iter().find(|p| p.id == id).map(|p| p.name.clone());
 
     let mut senders: Vec<Uuid> = kpis.pairs.iter().map(|p| p.from).collect();

@@ -157,6 +157,7 @@ fn threshold(field: &str, value: Option<u32>, default: u32) -> Result<u32> {
 impl Store {
     /// The statistics of one month, protected (see `protect`).
     pub fn monthly_statistics(&self, req: &MonthlyRequest) -> Result<MonthlyStats> {
+        self.require(crate::access::Permission::Statistics)?;
         let month = Month::parse("month", &req.month)?;
         let normal = threshold("threshold", req.threshold, DEFAULT_THRESHOLD)?;
         let sensitive = threshold(

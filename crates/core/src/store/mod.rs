@@ -16,6 +16,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::access::{Permission, Roles};
 use crate::audit::{self, AuditAction};
 use crate::changelog;
 use crate::dates;
@@ -30,6 +31,9 @@ use crate::reference::Vocabularies;
 pub struct Actor {
     pub partner_id: Uuid,
     pub worker_id: Uuid,
+    /// What this worker may do (see `access`).
+    #[ts(as = "Vec<crate::access::Role>")]
+    pub roles: Roles,
 }
 
 /// The files that make up a store.
@@ -155,7 +159,8 @@ impl Store {
             let store_id = crate::ids::new_id();
             let partner_id = crate::ids::new_id();
             let worker_id = crate::ids::new_id();
-            let actor = Actor { partner_id, worker_id };
+            // The one who makes the store may do everything, and hands roles out.
+            let actor = Actor { partner_id, worker_id, roles: Roles::EVERY };
             let now = dates::now_ms();
             {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -173,9 +178,9 @@ impl Store {
                     (partner_id, init.partner_kind.as_str(), partner_name, &init.municipality, now, worker_id),
                 )?;
                 tx.execute(
-                    "INSERT INTO worker (id, owner_partner_id, display_name, created_at, updated_at, created_by)
-                     VALUES (?1, ?2, ?3, ?4, ?4, ?1)",
-                    (worker_id, partner_id, worker_name, now),
+                    "INSERT INTO worker (id, owner_partner_id, display_name, created_at, updated_at, created_by, roles)
+                     VALUES (?1, ?2, ?3, ?4, ?4, ?1, ?5)",
+                    (worker_id, partner_id, worker_name, now, Roles::EVERY.to_stored()),
                 )?;
                 changelog::record(
                     &tx,
@@ -378,15 +383,22 @@ impl Store {
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
         let worker_id = worker.ok_or_else(|| Error::StoreCorrupt("key slot names no worker".into()))?;
-        let partner_id: Uuid = conn
-            .query_row("SELECT owner_partner_id FROM worker WHERE id = ?1", [worker_id], |r| r.get(0))
+        let (partner_id, roles, active): (Uuid, String, bool) = conn
+            .query_row("SELECT owner_partner_id, roles, active FROM worker WHERE id = ?1", [worker_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?
             .ok_or_else(|| Error::StoreCorrupt("the key slot's worker is not in the store".into()))?;
+        if !active {
+            // A removed user's slot is deleted with them; this one was left behind.
+            return Err(Error::WrongPassphrase);
+        }
+        let roles = Roles::from_stored(&roles)?;
         let vocab = Vocabularies::load(&conn)?;
         Ok(Store {
             conn,
             paths,
-            actor: Actor { partner_id, worker_id },
+            actor: Actor { partner_id, worker_id, roles },
             vocab,
             data_key,
             _lock: lock,
@@ -410,6 +422,24 @@ impl Store {
 
     pub fn actor(&self) -> Actor {
         self.actor
+    }
+
+    /// `Err(Forbidden)` unless the unlocked worker's roles grant `p`.
+    pub fn require(&self, p: Permission) -> Result<()> {
+        crate::access::require(self.actor.roles, p)
+    }
+
+    /// Case work on one case: a caseworker's own organisation's cases only.
+    pub fn require_case(&self, case_id: Uuid) -> Result<()> {
+        crate::access::require_case(self.actor, crate::cases::case_owner(&self.conn, case_id)?)
+    }
+
+    pub(crate) fn data_key(&self) -> &DataKey {
+        &self.data_key
+    }
+
+    pub(crate) fn set_actor_roles(&mut self, roles: Roles) {
+        self.actor.roles = roles;
     }
 
     pub fn paths(&self) -> &StorePaths {
@@ -458,6 +488,7 @@ impl Store {
 
     /// Integrity and cipher check: SQLCipher's page HMACs, SQLite's structure, foreign keys.
     pub fn check(&self) -> Result<CheckReport> {
+        self.require(Permission::Maintenance)?;
         let cipher_version = cipher_version(&self.conn)?;
         let mut problems = Vec::new();
         // Each check lists what it finds; a check that cannot even finish (a page that
@@ -542,6 +573,16 @@ impl Writer<'_> {
         self.actor
     }
 
+    /// `Err(Forbidden)` unless the acting worker's roles grant `p`.
+    pub fn require(&self, p: Permission) -> Result<()> {
+        crate::access::require(self.actor.roles, p)
+    }
+
+    /// Case work on one case: a caseworker's own organisation's cases only.
+    pub fn require_case(&self, case_id: Uuid) -> Result<()> {
+        crate::access::require_case(self.actor, crate::cases::case_owner(self.conn, case_id)?)
+    }
+
     pub(crate) fn log(&self, entity: &str, id: Uuid, action: &str, fields: &[&str]) -> Result<()> {
         changelog::record(self.conn, &self.actor, self.now, entity, id, action, fields)?;
         self.audit(entity, id, serde_json::json!({"action": action, "fields": fields}))
@@ -558,6 +599,28 @@ impl Writer<'_> {
                 at: self.now,
                 actor: Some(&self.actor),
                 action: AuditAction::Change,
+                entity: Some(entity),
+                entity_id: Some(id),
+                detail,
+            },
+        )
+        .map(|_| ())
+    }
+
+    /// An entry of its own kind about one record (a user added, a role changed).
+    pub(crate) fn audit_event(
+        &self,
+        action: AuditAction,
+        entity: &str,
+        id: Uuid,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        audit::append(
+            self.conn,
+            &audit::NewEntry {
+                at: self.now,
+                actor: Some(&self.actor),
+                action,
                 entity: Some(entity),
                 entity_id: Some(id),
                 detail,

@@ -121,6 +121,7 @@ export interface Backend {
 const ERROR_KIND_SET: Record<AppErrorKind, true> = {
   wrong_passphrase: true,
   unlock_delayed: true,
+  forbidden: true,
   store_not_found: true,
   store_exists: true,
   store_locked: true,

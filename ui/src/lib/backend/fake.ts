@@ -1,6 +1,8 @@
 // An in-memory Backend for tests and for running the UI in a plain browser. It mimics the
 // core's observable behaviour (statuses, error kinds) with made-up, anonymous data; it is
 // not a second implementation of the business rules.
+import type { Permission } from '../bindings/Permission';
+import type { Role } from '../bindings/Role';
 import type { Case } from '../bindings/Case';
 import type { CaseDetail } from '../bindings/CaseDetail';
 import type { CaseFilter } from '../bindings/CaseFilter';
@@ -147,7 +149,22 @@ export const FAKE_PARTNERS: Partner[] = [
   { id: 'p-dmw-cm', owner_partner_id: 'p-ocmw-jette', kind: 'dmw', name: 'DMW CM Brussel', municipality: null },
 ];
 
-const ME = { partner_id: 'p-ocmw-jette', worker_id: 'w-1' };
+const ALL_PERMISSIONS: Permission[] = [
+  'case_work',
+  'case_lists',
+  'referral_figures',
+  'statistics',
+  'manage_users',
+  'manage_settings',
+  'audit',
+  'maintenance',
+];
+
+const ME = {
+  partner_id: 'p-ocmw-jette',
+  worker_id: 'w-1',
+  roles: ['caseworker', 'coordinator', 'exporter', 'admin'] as Role[],
+};
 
 function makeCase(
   n: number,
@@ -878,7 +895,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async session() {
       await unlocked();
-      return { actor: { ...ME }, partner_name: FAKE_PARTNERS[0].name, worker_name: 'An Peeters', today: FAKE_TODAY, demo: options.demo ?? false, settings: { ...settings } };
+      return { actor: { ...ME }, partner_name: FAKE_PARTNERS[0].name, worker_name: 'An Peeters', today: FAKE_TODAY, demo: options.demo ?? false, settings: { ...settings }, permissions: [...ALL_PERMISSIONS] };
     },
 
     async saveSettings(next) {
