@@ -102,6 +102,23 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+impl AuditEntry {
+    /// From a row whose first eight columns are `seq, at, partner_id, worker_id, action,
+    /// entity, entity_id, detail`.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+        Ok(AuditEntry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            partner_id: r.get(2)?,
+            worker_id: r.get(3)?,
+            action: r.get(4)?,
+            entity: r.get(5)?,
+            entity_id: r.get(6)?,
+            detail: r.get(7)?,
+        })
+    }
+}
+
 /// What is appended (the store adds the sequence number and the hashes).
 pub(crate) struct NewEntry<'a> {
     pub at: i64,
@@ -255,16 +272,7 @@ pub(crate) fn verify(conn: &Connection, anchor: Option<(i64, [u8; 32])>) -> Resu
     let (mut expected_seq, mut prev_hash, mut entries) = (1i64, GENESIS, 0i64);
     let mut hashes: Vec<(i64, [u8; 32])> = Vec::new();
     while let Some(r) = rows.next()? {
-        let e = AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            partner_id: r.get(2)?,
-            worker_id: r.get(3)?,
-            action: r.get(4)?,
-            entity: r.get(5)?,
-            entity_id: r.get(6)?,
-            detail: r.get(7)?,
-        };
+        let e = AuditEntry::from_row(r)?;
         let stored_prev = blob32(r.get(8)?, "prev_hash")?;
         let stored = blob32(r.get(9)?, "hash")?;
         entries += 1;
@@ -343,18 +351,7 @@ impl Store {
             "SELECT seq, at, partner_id, worker_id, action, entity, entity_id, detail
              FROM audit_log ORDER BY seq DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                partner_id: r.get(2)?,
-                worker_id: r.get(3)?,
-                action: r.get(4)?,
-                entity: r.get(5)?,
-                entity_id: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit], AuditEntry::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -471,19 +468,7 @@ mod tests {
                 "SELECT seq, at, partner_id, worker_id, action, entity, entity_id, detail, prev_hash FROM audit_log WHERE seq = 3",
                 [],
                 |r| {
-                    Ok((
-                        AuditEntry {
-                            seq: r.get(0)?,
-                            at: r.get(1)?,
-                            partner_id: r.get(2)?,
-                            worker_id: r.get(3)?,
-                            action: r.get(4)?,
-                            entity: r.get(5)?,
-                            entity_id: r.get(6)?,
-                            detail: r.get(7)?,
-                        },
-                        r.get::<_, Vec<u8>>(8)?,
-                    ))
+                    Ok((AuditEntry::from_row(r)?, r.get::<_, Vec<u8>>(8)?))
                 },
             )
             .expect("row");

@@ -481,29 +481,13 @@ fn open_copy(db: &Path, key: &DataKey) -> Result<Connection> {
 /// SQLCipher's page HMACs and SQLite's structure; a check that cannot finish is itself a
 /// problem.
 fn integrity_problems(conn: &Connection) -> Vec<String> {
-    let mut problems = Vec::new();
-    for (label, sql, ok_row) in [
-        ("cipher", "PRAGMA cipher_integrity_check", None),
-        ("structure", "PRAGMA integrity_check", Some("ok")),
-    ] {
-        let rows: rusqlite::Result<Vec<String>> = conn.prepare(sql).and_then(|mut stmt| {
-            stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
-                .map(|v| {
-                    v.map(|v| match v {
-                        rusqlite::types::Value::Text(t) => t,
-                        other => format!("{other:?}"),
-                    })
-                })
-                .collect()
-        });
-        match rows {
-            Ok(rows) => problems.extend(
-                rows.into_iter().filter(|r| Some(r.as_str()) != ok_row).map(|r| format!("{label}: {r}")),
-            ),
-            Err(e) => problems.push(format!("{label}: {e}")),
-        }
-    }
-    problems
+    crate::store::integrity_problems(
+        conn,
+        &[
+            ("cipher", "PRAGMA cipher_integrity_check", None),
+            ("structure", "PRAGMA integrity_check", Some("ok")),
+        ],
+    )
 }
 
 /// Where a test makes a restore fail, to see the old store put back.

@@ -490,30 +490,14 @@ impl Store {
     pub fn check(&self) -> Result<CheckReport> {
         self.require(Permission::Maintenance)?;
         let cipher_version = cipher_version(&self.conn)?;
-        let mut problems = Vec::new();
-        // Each check lists what it finds; a check that cannot even finish (a page that
-        // fails its HMAC stops SQLite's walk) is itself a problem, not a crash.
-        let mut run = |label: &str, sql: &str, ok_row: Option<&str>| {
-            let rows: rusqlite::Result<Vec<String>> = self.conn.prepare(sql).and_then(|mut stmt| {
-                stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
-                    .map(|v| {
-                        v.map(|v| match v {
-                            rusqlite::types::Value::Text(t) => t,
-                            other => format!("{other:?}"),
-                        })
-                    })
-                    .collect()
-            });
-            match rows {
-                Ok(rows) => problems.extend(
-                    rows.into_iter().filter(|r| Some(r.as_str()) != ok_row).map(|r| format!("{label}: {r}")),
-                ),
-                Err(e) => problems.push(format!("{label}: {e}")),
-            }
-        };
-        run("cipher", "PRAGMA cipher_integrity_check", None);
-        run("structure", "PRAGMA integrity_check", Some("ok"));
-        run("foreign key", "PRAGMA foreign_key_check", None);
+        let problems = integrity_problems(
+            &self.conn,
+            &[
+                ("cipher", "PRAGMA cipher_integrity_check", None),
+                ("structure", "PRAGMA integrity_check", Some("ok")),
+                ("foreign key", "PRAGMA foreign_key_check", None),
+            ],
+        );
         let schema_version = migrate::user_version(&self.conn)?;
         let page_count: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         // SQLCipher answers `page_size` as text in a `cipher_page_size` column.
@@ -710,6 +694,32 @@ fn connect(db: &Path, key: &DataKey, create: bool) -> Result<Connection> {
 }
 
 /// Settings that may write (journal mode); run only after the read-only checks.
+/// Runs checks that answer one row per problem (`ok_row`: the row that means none) and
+/// lists what they find. A check that cannot even finish (a page that fails its HMAC
+/// stops SQLite's walk) is itself a problem, not a crash.
+pub(crate) fn integrity_problems(conn: &Connection, checks: &[(&str, &str, Option<&str>)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (label, sql, ok_row) in checks {
+        let rows: rusqlite::Result<Vec<String>> = conn.prepare(sql).and_then(|mut stmt| {
+            stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
+                .map(|v| {
+                    v.map(|v| match v {
+                        rusqlite::types::Value::Text(t) => t,
+                        other => format!("{other:?}"),
+                    })
+                })
+                .collect()
+        });
+        match rows {
+            Ok(rows) => problems.extend(
+                rows.into_iter().filter(|r| Some(r.as_str()) != *ok_row).map(|r| format!("{label}: {r}")),
+            ),
+            Err(e) => problems.push(format!("{label}: {e}")),
+        }
+    }
+    problems
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
