@@ -14,7 +14,7 @@
 use blake2::digest::consts::U32;
 use blake2::{Blake2b, Digest};
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ const DOMAIN: &[u8] = b"schakel-audit-v1";
 pub const GENESIS: [u8; 32] = [0; 32];
 
 /// What happened. Stable strings: they are hashed into the chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub enum AuditAction {
     /// The store was unlocked (detail: how).
@@ -62,9 +62,33 @@ pub enum AuditAction {
     /// A user's roles changed (detail: from, to).
     #[serde(rename = "role.change")]
     RoleChange,
+    /// The database was re-encrypted with a new data key (detail: its generation).
+    #[serde(rename = "key.rotate")]
+    KeyRotate,
+    /// Closed cases past the retention period were purged (detail: cut-off, months, counts).
+    #[serde(rename = "retention.purge")]
+    RetentionPurge,
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 15] = [
+        AuditAction::Unlock,
+        AuditAction::UnlockFailed,
+        AuditAction::SessionEnd,
+        AuditAction::CaseView,
+        AuditAction::Change,
+        AuditAction::Import,
+        AuditAction::ExportStatistics,
+        AuditAction::PassphraseChange,
+        AuditAction::BackupCreate,
+        AuditAction::BackupRestore,
+        AuditAction::UserAdded,
+        AuditAction::UserRemoved,
+        AuditAction::RoleChange,
+        AuditAction::KeyRotate,
+        AuditAction::RetentionPurge,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Unlock => "session.unlock",
@@ -80,6 +104,8 @@ impl AuditAction {
             AuditAction::UserAdded => "user.add",
             AuditAction::UserRemoved => "user.remove",
             AuditAction::RoleChange => "role.change",
+            AuditAction::KeyRotate => "key.rotate",
+            AuditAction::RetentionPurge => "retention.purge",
         }
     }
 }
@@ -117,6 +143,39 @@ impl AuditEntry {
             detail: r.get(7)?,
         })
     }
+}
+
+/// The most entries one page of [`Store::audit_page`] holds.
+pub const MAX_AUDIT_PAGE: u32 = 500;
+
+/// Which entries to list: `limit` entries from `offset`, newest first.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AuditQuery {
+    /// Only this action (`None`: every entry).
+    pub action: Option<AuditAction>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// One entry with the name of its worker (`None` for a failed unlock: nobody is known).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AuditLine {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub entry: AuditEntry,
+    pub worker_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AuditPage {
+    /// Entries matching the query, on every page.
+    #[ts(type = "number")]
+    pub total: i64,
+    pub offset: u32,
+    pub entries: Vec<AuditLine>,
 }
 
 /// What is appended (the store adds the sequence number and the hashes).
@@ -355,6 +414,29 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// One page of the log, newest first, optionally of one action only, with the name
+    /// of the worker of each entry (the worker record stays when a user is removed).
+    pub fn audit_page(&self, q: &AuditQuery) -> Result<AuditPage> {
+        self.require(crate::access::Permission::Audit)?;
+        if q.limit == 0 || q.limit > MAX_AUDIT_PAGE {
+            return Err(Error::validation("limit", format!("a page holds 1 to {MAX_AUDIT_PAGE} entries")));
+        }
+        let action = q.action.map(AuditAction::as_str);
+        let total: i64 = self.conn().prepare_cached(
+            "SELECT count(*) FROM audit_log WHERE ?1 IS NULL OR action = ?1",
+        )?.query_row([action], |r| r.get(0))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.seq, a.at, a.partner_id, a.worker_id, a.action, a.entity, a.entity_id, a.detail, w.display_name
+             FROM audit_log a LEFT JOIN worker w ON w.id = a.worker_id
+             WHERE ?1 IS NULL OR a.action = ?1
+             ORDER BY a.seq DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt.query_map((action, q.limit, q.offset), |r| {
+            Ok(AuditLine { entry: AuditEntry::from_row(r)?, worker_name: r.get(8)? })
+        })?;
+        Ok(AuditPage { total, offset: q.offset, entries: rows.collect::<rusqlite::Result<_>>()? })
+    }
+
     /// Records that statistics left the store.
     pub fn record_statistics_export(
         &self,
@@ -435,6 +517,39 @@ mod tests {
                 "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; {sql}"
             ))
             .expect("tamper");
+    }
+
+    #[test]
+    fn the_log_is_listed_in_pages_newest_first_filtered_by_action_with_names() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (store, _) = store_with_history(dir.path());
+        let all = store.audit_entries(1000).expect("entries");
+        let q = |action, offset, limit| AuditQuery { action, offset, limit };
+        let first = store.audit_page(&q(None, 0, 2)).expect("page");
+        assert_eq!(first.total, all.len() as i64);
+        let seqs: Vec<i64> = first.entries.iter().map(|l| l.entry.seq).collect();
+        assert_eq!(seqs, vec![all[0].seq, all[1].seq]);
+        let second = store.audit_page(&q(None, 2, 2)).expect("page");
+        assert_eq!(second.offset, 2);
+        assert_eq!(second.entries[0].entry, all[2]);
+        let me = store.session_info().expect("session").worker_name;
+        assert_eq!(first.entries[0].worker_name.as_deref(), Some(me.as_str()));
+
+        let unlocks = store.audit_page(&q(Some(AuditAction::Unlock), 0, 50)).expect("unlocks");
+        let expected = all.iter().filter(|e| e.action == "session.unlock").count();
+        assert!(expected >= 2);
+        assert_eq!((unlocks.total, unlocks.entries.len()), (expected as i64, expected));
+        assert!(unlocks.entries.iter().all(|l| l.entry.action == "session.unlock"));
+        let none = store.audit_page(&q(Some(AuditAction::UserRemoved), 0, 50)).expect("none");
+        assert_eq!((none.total, none.entries.len()), (0, 0));
+        assert!(store.audit_page(&q(None, 0, 0)).is_err());
+        assert!(store.audit_page(&q(None, 0, MAX_AUDIT_PAGE + 1)).is_err());
+        // Every action reads back from its stored name.
+        for a in AuditAction::ALL {
+            let json = serde_json::to_string(&a).expect("json");
+            assert_eq!(json, format!("\"{}\"", a.as_str()));
+            assert_eq!(serde_json::from_str::<AuditAction>(&json).expect("back"), a);
+        }
     }
 
     #[test]

@@ -1,11 +1,22 @@
 //! Key hierarchy: one random 256-bit data key opens the SQLCipher database; it is stored
 //! only wrapped, in key slots, in a sidecar file beside the database.
 //!
-//! * A passphrase slot derives a key-encryption key with Argon2id (parameters stored per
-//!   slot) and wraps the data key with XChaCha20-Poly1305. The slot's id and the store id
-//!   are the associated data, so a slot cannot be moved to another store or slot.
+//! * Each slot has its own X25519 key pair (an `age` identity). A passphrase slot derives a
+//!   key-encryption key with Argon2id (parameters stored per slot) and wraps the slot's
+//!   identity with XChaCha20-Poly1305; the slot's id and the store id are the associated
+//!   data, so a wrapped identity cannot be moved to another store or slot.
+//! * The data key is sealed (age) to each slot's public key, together with the store id,
+//!   the slot id and the key's generation, which are checked when it is opened.
 //! * The recovery slot does the same with a high-entropy recovery key that is shown once.
-//! * Changing a passphrase rewraps one slot; the database itself is never re-encrypted.
+//! * Changing a passphrase rewraps one slot; the database itself is not re-encrypted.
+//! * Rotating the data key (when a user is removed) needs no one's passphrase: the new key
+//!   is sealed to the public key of every remaining slot. It runs in two steps that
+//!   survive a crash between them: first every slot also gets the next key
+//!   (`sealed_next`), then the database is re-encrypted (`PRAGMA rekey`), then the next
+//!   key becomes the current one. An open finds which of the two keys the file has.
+//! * Key files of format 1 wrapped the data key itself in each slot. They are still read;
+//!   a slot is rewritten in the new form when it is next used, and a rotation refuses
+//!   while a slot of the old form is left (it could not be given the new key).
 //!
 //! The sidecar is written atomically: temp file, fsync, rename, fsync of the directory.
 
@@ -13,6 +24,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::str::FromStr;
+
+use age::secrecy::ExposeSecret;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use data_encoding::BASE64;
@@ -26,8 +40,9 @@ use crate::error::{Error, Result};
 /// minimum (19 MiB, 2 passes) and the RFC 9106 second recommendation in memory per lane.
 pub const DEFAULT_KDF: KdfParams = KdfParams { m_cost_kib: 65_536, t_cost: 3, p_cost: 1 };
 
-const KEYFILE_FORMAT: u32 = 1;
+const KEYFILE_FORMAT: u32 = 2;
 const AAD_PREFIX: &[u8] = b"schakel-keyslot-v1";
+const SEAL_PREFIX: &[u8] = b"schakel-datakey-v2";
 const RECOVERY_BYTES: usize = 20;
 
 /// The 256-bit key that opens the database. Zeroized on drop.
@@ -131,7 +146,35 @@ pub struct Slot {
     kdf: Kdf,
     cipher: String,
     nonce: String,
+    /// The slot's age identity, encrypted with the key derived from its secret (format 1:
+    /// the data key itself).
     wrapped: String,
+    /// The slot's age recipient (public key); absent in a format-1 slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recipient: Option<String>,
+    /// Base64 of the data key sealed to `recipient`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed: Option<String>,
+    /// During a rotation: the next data key, sealed the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed_next: Option<String>,
+}
+
+impl Slot {
+    /// A slot of key-file format 1, which cannot take a rotated key without its secret.
+    pub fn is_legacy(&self) -> bool {
+        self.recipient.is_none()
+    }
+}
+
+/// What a secret opened: the data key, the next one if a rotation was under way, and
+/// whose slot it was.
+pub struct Unlocked {
+    pub key: DataKey,
+    pub next: Option<DataKey>,
+    pub worker_id: Option<Uuid>,
+    /// The slot is of format 1 and should be rewritten with the same secret.
+    pub legacy: bool,
 }
 
 /// The sidecar file's content. Holds no secret in the clear.
@@ -148,6 +191,9 @@ pub struct KeyFile {
     /// audit log at the next unlock. At most [`MAX_FAILURES_KEPT`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unlock_failures: Vec<i64>,
+    /// How many times the data key was rotated; sealed keys are bound to it.
+    #[serde(default)]
+    pub key_generation: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +241,7 @@ impl KeyFile {
             slots: Vec::new(),
             audit_anchor: None,
             unlock_failures: Vec::new(),
+            key_generation: 0,
         };
         kf.slots.push(Slot::wrap(
             store_id,
@@ -203,9 +250,10 @@ impl KeyFile {
             passphrase.as_bytes(),
             data_key,
             kdf,
+            0,
         )?);
         let (recovery, raw) = RecoveryKey::generate()?;
-        kf.slots.push(Slot::wrap(store_id, SlotKind::Recovery, None, &raw, data_key, kdf)?);
+        kf.slots.push(Slot::wrap(store_id, SlotKind::Recovery, None, &raw, data_key, kdf, 0)?);
         Ok((kf, recovery))
     }
 
@@ -280,19 +328,28 @@ impl KeyFile {
 
     /// Tries every passphrase slot; returns the data key and the slot's worker.
     pub fn unlock_passphrase(&self, passphrase: &str) -> Result<(DataKey, Option<Uuid>)> {
-        for slot in self.slots.iter().filter(|s| s.kind == SlotKind::Passphrase) {
-            if let Some(key) = slot.unwrap_key(self.store_id, passphrase.as_bytes())? {
-                return Ok((key, slot.worker_id));
-            }
-        }
-        Err(Error::WrongPassphrase)
+        let u = self.open_passphrase(passphrase)?;
+        Ok((u.key, u.worker_id))
+    }
+
+    /// Tries every passphrase slot; returns what the matching one holds.
+    pub fn open_passphrase(&self, passphrase: &str) -> Result<Unlocked> {
+        self.open_slots(SlotKind::Passphrase, passphrase.as_bytes())
     }
 
     pub fn unlock_recovery(&self, recovery_key: &str) -> Result<DataKey> {
+        Ok(self.open_recovery(recovery_key)?.key)
+    }
+
+    pub fn open_recovery(&self, recovery_key: &str) -> Result<Unlocked> {
         let raw = RecoveryKey::parse_raw(recovery_key)?;
-        for slot in self.slots.iter().filter(|s| s.kind == SlotKind::Recovery) {
-            if let Some(key) = slot.unwrap_key(self.store_id, &raw)? {
-                return Ok(key);
+        self.open_slots(SlotKind::Recovery, &raw)
+    }
+
+    fn open_slots(&self, kind: SlotKind, secret: &[u8]) -> Result<Unlocked> {
+        for slot in self.slots.iter().filter(|s| s.kind == kind) {
+            if let Some(u) = slot.open(self.store_id, self.key_generation, secret)? {
+                return Ok(u);
             }
         }
         Err(Error::WrongPassphrase)
@@ -312,10 +369,71 @@ impl KeyFile {
             new_passphrase.as_bytes(),
             data_key,
             DEFAULT_KDF,
+            self.key_generation,
         )?;
         self.slots.retain(|s| !(s.kind == SlotKind::Passphrase && s.worker_id == Some(worker_id)));
         self.slots.push(slot);
         Ok(())
+    }
+
+    /// Rewrites a format-1 recovery slot in the new form (the recovery key was just used).
+    pub fn upgrade_recovery(&mut self, recovery_key: &str, data_key: &DataKey) -> Result<()> {
+        let raw = RecoveryKey::parse_raw(recovery_key)?;
+        let slot = Slot::wrap(
+            self.store_id,
+            SlotKind::Recovery,
+            None,
+            &raw,
+            data_key,
+            DEFAULT_KDF,
+            self.key_generation,
+        )?;
+        self.slots.retain(|s| !(s.kind == SlotKind::Recovery && s.is_legacy()));
+        self.slots.push(slot);
+        Ok(())
+    }
+
+    /// Slots that cannot take a rotated key: their worker, or `None` for the recovery slot.
+    pub fn legacy_slots(&self) -> Vec<Option<Uuid>> {
+        self.slots.iter().filter(|s| s.is_legacy()).map(|s| s.worker_id).collect()
+    }
+
+    /// Step one of a rotation: seals `next` to every slot beside the current key.
+    pub fn begin_rotation(&mut self, next: &DataKey) -> Result<()> {
+        if !self.legacy_slots().is_empty() {
+            return Err(Error::validation(
+                "key_slots",
+                "a key slot of an older version is left; every user must unlock once (and the \
+                 recovery key be used once) before the data key can be rotated",
+            ));
+        }
+        let generation = self.key_generation.wrapping_add(1);
+        for slot in &mut self.slots {
+            let recipient = slot.recipient.clone().unwrap_or_default();
+            slot.sealed_next = Some(seal(&recipient, self.store_id, slot.id, generation, next)?);
+        }
+        Ok(())
+    }
+
+    /// Step three: the next key becomes the current one.
+    pub fn finish_rotation(&mut self) {
+        for slot in &mut self.slots {
+            if let Some(next) = slot.sealed_next.take() {
+                slot.sealed = Some(next);
+            }
+        }
+        self.key_generation = self.key_generation.wrapping_add(1);
+    }
+
+    /// Forgets a rotation that did not reach the database.
+    pub fn abort_rotation(&mut self) {
+        for slot in &mut self.slots {
+            slot.sealed_next = None;
+        }
+    }
+
+    pub fn rotation_pending(&self) -> bool {
+        self.slots.iter().any(|s| s.sealed_next.is_some())
     }
 }
 
@@ -327,6 +445,7 @@ impl Slot {
         secret: &[u8],
         data_key: &DataKey,
         params: KdfParams,
+        generation: u32,
     ) -> Result<Self> {
         let id = Uuid::now_v7();
         let mut salt = [0u8; 16];
@@ -334,11 +453,18 @@ impl Slot {
         let kek = derive(secret, &salt, params)?;
         let mut nonce = [0u8; 24];
         fill_random(&mut nonce)?;
-        let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public().to_string();
+        let identity_text = identity.to_string();
+        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
         let aad = aad(store_id, id);
         let wrapped = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: data_key.0.as_ref(), aad: &aad })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload { msg: identity_text.expose_secret().as_bytes(), aad: &aad },
+            )
             .map_err(|_| Error::CipherMissing("key wrapping failed".into()))?;
+        let sealed = seal(&recipient, store_id, id, generation, data_key)?;
         Ok(Slot {
             id,
             kind,
@@ -347,11 +473,14 @@ impl Slot {
             cipher: "xchacha20poly1305".into(),
             nonce: BASE64.encode(&nonce),
             wrapped: BASE64.encode(&wrapped),
+            recipient: Some(recipient),
+            sealed: Some(sealed),
+            sealed_next: None,
         })
     }
 
     /// `Ok(None)` when the secret does not open this slot.
-    fn unwrap_key(&self, store_id: Uuid, secret: &[u8]) -> Result<Option<DataKey>> {
+    fn open(&self, store_id: Uuid, generation: u32, secret: &[u8]) -> Result<Option<Unlocked>> {
         let corrupt = |what: &str| Error::StoreCorrupt(format!("key slot {}: {what}", self.id));
         if self.kdf.alg != "argon2id-v19" || self.cipher != "xchacha20poly1305" {
             return Err(corrupt("unknown algorithm"));
@@ -363,21 +492,117 @@ impl Slot {
             return Err(corrupt("nonce length"));
         }
         let kek = derive(secret, &salt, self.kdf.params)?;
-        let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
         let aad = aad(store_id, self.id);
-        match cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: &aad }) {
-            Ok(plain) => {
-                let plain = Zeroizing::new(plain);
-                if plain.len() != 32 {
-                    return Err(corrupt("data key length"));
-                }
-                let mut k = Zeroizing::new([0u8; 32]);
-                k.copy_from_slice(&plain);
-                Ok(Some(DataKey(k)))
-            }
-            Err(_) => Ok(None),
+        let Ok(plain) = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: &aad })
+        else {
+            return Ok(None);
+        };
+        let plain = Zeroizing::new(plain);
+        let Some(recipient) = &self.recipient else {
+            // Format 1: the data key itself.
+            let key = key_from(&plain).ok_or_else(|| corrupt("data key length"))?;
+            return Ok(Some(Unlocked { key, next: None, worker_id: self.worker_id, legacy: true }));
+        };
+        let text = std::str::from_utf8(&plain).map_err(|_| corrupt("identity"))?;
+        let identity = age::x25519::Identity::from_str(text).map_err(|_| corrupt("identity"))?;
+        if identity.to_public().to_string() != *recipient {
+            return Err(corrupt("identity does not match its recipient"));
         }
+        let sealed = self.sealed.as_deref().ok_or_else(|| corrupt("no sealed key"))?;
+        let key = unseal(&identity, sealed, store_id, self.id, generation).ok_or_else(|| corrupt("sealed key"))?;
+        let next = match &self.sealed_next {
+            Some(n) => Some(
+                unseal(&identity, n, store_id, self.id, generation.wrapping_add(1))
+                    .ok_or_else(|| corrupt("next sealed key"))?,
+            ),
+            None => None,
+        };
+        Ok(Some(Unlocked { key, next, worker_id: self.worker_id, legacy: false }))
     }
+}
+
+/// A slot as key-file format 1 wrote it (the data key wrapped directly), for the tests
+/// that read old key files.
+#[cfg(test)]
+pub(crate) fn legacy_slot(
+    store_id: Uuid,
+    kind: SlotKind,
+    worker_id: Option<Uuid>,
+    secret: &[u8],
+    data_key: &DataKey,
+) -> Result<Slot> {
+    let params = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
+    let id = Uuid::now_v7();
+    let mut salt = [0u8; 16];
+    fill_random(&mut salt)?;
+    let kek = derive(secret, &salt, params)?;
+    let mut nonce = [0u8; 24];
+    fill_random(&mut nonce)?;
+    let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
+    let wrapped = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: data_key.0.as_ref(), aad: &aad(store_id, id) })
+        .map_err(|_| Error::CipherMissing("key wrapping failed".into()))?;
+    Ok(Slot {
+        id,
+        kind,
+        worker_id,
+        kdf: Kdf { alg: "argon2id-v19".into(), params, salt: BASE64.encode(&salt) },
+        cipher: "xchacha20poly1305".into(),
+        nonce: BASE64.encode(&nonce),
+        wrapped: BASE64.encode(&wrapped),
+        recipient: None,
+        sealed: None,
+        sealed_next: None,
+    })
+}
+
+/// The raw bytes behind a typed recovery key (tests build old slots with them).
+#[cfg(test)]
+pub(crate) fn recovery_secret(typed: &str) -> Result<Zeroizing<Vec<u8>>> {
+    RecoveryKey::parse_raw(typed)
+}
+
+fn key_from(bytes: &[u8]) -> Option<DataKey> {
+    if bytes.len() != 32 {
+        return None;
+    }
+    let mut k = Zeroizing::new([0u8; 32]);
+    k.copy_from_slice(bytes);
+    Some(DataKey(k))
+}
+
+fn seal_header(store_id: Uuid, slot_id: Uuid, generation: u32) -> Vec<u8> {
+    let mut v = SEAL_PREFIX.to_vec();
+    v.extend_from_slice(store_id.as_bytes());
+    v.extend_from_slice(slot_id.as_bytes());
+    v.extend_from_slice(&generation.to_le_bytes());
+    v
+}
+
+/// The data key sealed to a slot's recipient, bound to store, slot and generation.
+fn seal(recipient: &str, store_id: Uuid, slot_id: Uuid, generation: u32, key: &DataKey) -> Result<String> {
+    let recipient = age::x25519::Recipient::from_str(recipient)
+        .map_err(|_| Error::StoreCorrupt(format!("key slot {slot_id}: recipient")))?;
+    let mut payload = Zeroizing::new(seal_header(store_id, slot_id, generation));
+    payload.extend_from_slice(key.0.as_ref());
+    let sealed = age::encrypt(&recipient, &payload)
+        .map_err(|e| Error::CipherMissing(format!("sealing the data key failed: {e}")))?;
+    Ok(BASE64.encode(&sealed))
+}
+
+fn unseal(
+    identity: &age::x25519::Identity,
+    sealed: &str,
+    store_id: Uuid,
+    slot_id: Uuid,
+    generation: u32,
+) -> Option<DataKey> {
+    let sealed = BASE64.decode(sealed.as_bytes()).ok()?;
+    let plain = Zeroizing::new(age::decrypt(identity, &sealed).ok()?);
+    let header = seal_header(store_id, slot_id, generation);
+    let rest = plain.strip_prefix(header.as_slice())?;
+    key_from(rest)
 }
 
 fn aad(store_id: Uuid, slot_id: Uuid) -> Vec<u8> {
@@ -447,6 +672,94 @@ mod tests {
         assert!(matches!(kf.unlock_passphrase("old pass phrase"), Err(Error::WrongPassphrase)));
     }
 
+    fn same(a: &DataKey, b: &DataKey) -> bool {
+        *a.0 == *b.0
+    }
+
+    #[test]
+    fn a_rotation_reaches_every_slot_without_any_secret_and_survives_both_halves() {
+        let dk = DataKey::generate().unwrap();
+        let (w1, w2) = (Uuid::now_v7(), Uuid::now_v7());
+        let (mut kf, rk) = KeyFile::create(Uuid::now_v7(), w1, "first pass phrase", &dk, FAST).unwrap();
+        kf.set_passphrase(w2, "second pass phrase", &dk).unwrap();
+        let next = DataKey::generate().unwrap();
+        kf.begin_rotation(&next).unwrap();
+        assert!(kf.rotation_pending());
+        // Mid-rotation every secret opens both keys.
+        for u in [
+            kf.open_passphrase("first pass phrase").unwrap(),
+            kf.open_passphrase("second pass phrase").unwrap(),
+            kf.open_recovery(rk.as_str()).unwrap(),
+        ] {
+            assert!(same(&u.key, &dk));
+            assert!(same(u.next.as_ref().unwrap(), &next));
+        }
+        // Through a write and a read, as a crash would leave it.
+        let json = serde_json::to_vec(&kf).unwrap();
+        let mut kf: KeyFile = serde_json::from_slice(&json).unwrap();
+        kf.finish_rotation();
+        assert_eq!(kf.key_generation, 1);
+        assert!(!kf.rotation_pending());
+        for u in [
+            kf.open_passphrase("first pass phrase").unwrap(),
+            kf.open_passphrase("second pass phrase").unwrap(),
+            kf.open_recovery(rk.as_str()).unwrap(),
+        ] {
+            assert!(same(&u.key, &next), "every slot now opens the new key");
+            assert!(u.next.is_none());
+        }
+        // An aborted rotation leaves the current key.
+        let third = DataKey::generate().unwrap();
+        kf.begin_rotation(&third).unwrap();
+        kf.abort_rotation();
+        let u = kf.open_passphrase("first pass phrase").unwrap();
+        assert!(same(&u.key, &next) && u.next.is_none());
+    }
+
+    #[test]
+    fn a_sealed_key_is_bound_to_its_slot_and_generation() {
+        let dk = DataKey::generate().unwrap();
+        let (w1, w2) = (Uuid::now_v7(), Uuid::now_v7());
+        let (mut kf, _) = KeyFile::create(Uuid::now_v7(), w1, "first pass phrase", &dk, FAST).unwrap();
+        kf.set_passphrase(w2, "second pass phrase", &dk).unwrap();
+        // A generation that does not match is a corrupt file, not a silent success.
+        let mut bumped = kf.clone();
+        bumped.key_generation = 7;
+        assert!(matches!(bumped.open_passphrase("first pass phrase"), Err(Error::StoreCorrupt(_))));
+        // A sealed key copied from another slot does not open.
+        let mut swapped = kf.clone();
+        let other = swapped.slots[2].sealed.clone();
+        swapped.slots[0].sealed = other;
+        assert!(matches!(swapped.open_passphrase("first pass phrase"), Err(Error::StoreCorrupt(_))));
+        assert!(kf.open_passphrase("first pass phrase").is_ok());
+    }
+
+    #[test]
+    fn format_one_slots_open_upgrade_and_block_a_rotation_until_upgraded() {
+        let dk = DataKey::generate().unwrap();
+        let store = Uuid::now_v7();
+        let worker = Uuid::now_v7();
+        let (mut kf, rk) = KeyFile::create(store, worker, "pass phrase one", &dk, FAST).unwrap();
+        let raw = recovery_secret(rk.as_str()).unwrap();
+        kf.format = 1;
+        kf.slots = vec![
+            legacy_slot(store, SlotKind::Passphrase, Some(worker), b"pass phrase one", &dk).unwrap(),
+            legacy_slot(store, SlotKind::Recovery, None, &raw, &dk).unwrap(),
+        ];
+        let u = kf.open_passphrase("pass phrase one").unwrap();
+        assert!(u.legacy && same(&u.key, &dk));
+        assert_eq!(kf.legacy_slots().len(), 2);
+        let next = DataKey::generate().unwrap();
+        assert!(matches!(kf.begin_rotation(&next), Err(Error::Validation { .. })));
+        assert!(!kf.rotation_pending(), "a refused rotation seals nothing");
+        kf.set_passphrase(worker, "pass phrase one", &dk).unwrap();
+        kf.upgrade_recovery(rk.as_str(), &dk).unwrap();
+        assert!(kf.legacy_slots().is_empty());
+        assert!(!kf.open_passphrase("pass phrase one").unwrap().legacy);
+        assert!(same(&kf.open_recovery(rk.as_str()).unwrap().key, &dk));
+        kf.begin_rotation(&next).unwrap();
+    }
+
     #[test]
     fn the_key_file_holds_no_secret_in_the_clear() {
         let dk = DataKey::generate().unwrap();
@@ -457,5 +770,7 @@ mod tests {
         assert!(!json.contains(&data_encoding::HEXLOWER.encode(dk.0.as_ref())));
         assert!(!json.contains(&BASE64.encode(dk.0.as_ref())));
         assert!(!json.contains(&rk.as_str().replace('-', "")));
+        assert!(!json.to_uppercase().contains("AGE-SECRET-KEY"), "slot identities are wrapped");
+        assert!(json.contains("\"recipient\": \"age1") || json.contains("\"recipient\":\"age1"));
     }
 }

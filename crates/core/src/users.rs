@@ -120,7 +120,8 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a user: their key slot goes, their record stays (inactive).
+    /// Removes a user: their key slot goes, their record stays (inactive), and the data
+    /// key is rotated, so the key they held opens nothing written from now on.
     pub fn remove_user(&mut self, worker: Uuid) -> Result<()> {
         self.require(Permission::ManageUsers)?;
         if worker == self.actor().worker_id {
@@ -133,6 +134,14 @@ impl Store {
         // The slot first: from here on their passphrase opens nothing.
         let mut keyfile = KeyFile::read(&self.paths().keys)?;
         keyfile.slots.retain(|s| s.worker_id != Some(worker));
+        if !keyfile.legacy_slots().is_empty() {
+            // Refused before anything changes: the rotation below could not reach them.
+            return Err(Error::validation(
+                "key_slots",
+                "a key slot of an older version is left; every user must unlock once (and the \
+                 recovery key be used once) before a user can be removed",
+            ));
+        }
         keyfile.write(&self.paths().keys)?;
         self.write(|w| {
             w.conn.execute("UPDATE worker SET active = 0, updated_at = ?1 WHERE id = ?2", (w.now, worker))?;
@@ -142,7 +151,8 @@ impl Store {
                 worker,
                 serde_json::json!({"roles": roles.list()}),
             )
-        })
+        })?;
+        self.rotate_data_key()
     }
 
     fn user_roles(&self, worker: Uuid) -> Result<Roles> {
@@ -292,7 +302,23 @@ mod matrix {
             }),
             ("audit log", &[A], |s, _| s.audit_entries(10).map(|_| ())),
             ("verify audit", &[A], |s, _| s.verify_audit().map(|_| ())),
+            ("audit page", &[A], |s, _| {
+                s.audit_page(&crate::audit::AuditQuery { action: None, offset: 0, limit: 10 }).map(|_| ())
+            }),
+            ("backup status", &[A], |s, _| s.backup_status().map(|_| ())),
             ("check the store", &[A], |s, _| s.check().map(|_| ())),
+            ("retention period", &[W, C, E, A], |s, _| s.retention_months().map(|_| ())),
+            ("set the retention period", &[A], |s, _| s.write(|w| w.set_retention_months(Some(120)))),
+            ("retention preview", &[A], |s, _| s.retention_preview(s.today()).map(|_| ())),
+            ("retention purge", &[A], |s, _| {
+                // Others cannot preview: they try a well-formed token, which core must
+                // refuse for their role before it looks at the token.
+                let token = match s.retention_preview(s.today()) {
+                    Ok(p) => p.token,
+                    Err(_) => format!("r1.2000-01-01.{}", "0".repeat(64)),
+                };
+                s.retention_purge(&token).map(|_| ())
+            }),
             ("session", &[W, C, E, A], |s, _| s.session_info().map(|_| ())),
             ("partners", &[W, C, E, A], |s, _| s.partners().map(|_| ())),
         ];

@@ -269,10 +269,15 @@ impl Store {
             None => lock(&paths)?,
         };
         keyfile.check_unlock_delay(dates::now_ms())?;
-        let (data_key, worker) = match keyfile.unlock_passphrase(passphrase) {
+        let unlocked = match keyfile.open_passphrase(passphrase) {
             Ok(found) => found,
             Err(e) => return Err(Store::failed_attempt(&paths, keyfile, e)),
         };
+        let (mut keyfile, legacy, worker) = (keyfile, unlocked.legacy, unlocked.worker_id);
+        let data_key = settle_rotation(&paths.db, &mut keyfile, unlocked)?;
+        if let (true, Some(worker)) = (legacy, worker) {
+            keyfile.set_passphrase(worker, passphrase, &data_key)?;
+        }
         let store = Store::open_with_key(paths, lock, data_key, worker)?;
         let recorded = store.record_unlock(keyfile, "passphrase");
         Ok((store, recorded))
@@ -324,8 +329,8 @@ impl Store {
         keyfile.write(&self.paths.keys)
     }
 
-    /// Opens a store with the recovery key and sets a new passphrase for the worker of
-    /// the first passphrase slot (the one who created the store). The database is not
+    /// Opens a store with the recovery key and sets a new passphrase for the first
+    /// administrator who has a key slot (the one who created the store, unless removed). The database is not
     /// re-encrypted; a wrong recovery key changes nothing but the count of failed attempts.
     pub fn recover(path: &Path, recovery_key: &str, new_passphrase: &str) -> Result<Store> {
         check_passphrase_strength(new_passphrase)?;
@@ -336,16 +341,16 @@ impl Store {
         let mut keyfile = KeyFile::read(&paths.keys)?;
         let lock = lock(&paths)?;
         keyfile.check_unlock_delay(dates::now_ms())?;
-        let data_key = match keyfile.unlock_recovery(recovery_key) {
-            Ok(k) => k,
+        let unlocked = match keyfile.open_recovery(recovery_key) {
+            Ok(u) => u,
             Err(e) => return Err(Store::failed_attempt(&paths, keyfile, e)),
         };
-        let worker = keyfile
-            .slots
-            .iter()
-            .find(|s| s.kind == keys::SlotKind::Passphrase)
-            .and_then(|s| s.worker_id)
-            .ok_or_else(|| Error::StoreCorrupt("the key file has no passphrase slot".into()))?;
+        let legacy = unlocked.legacy;
+        let data_key = settle_rotation(&paths.db, &mut keyfile, unlocked)?;
+        if legacy {
+            keyfile.upgrade_recovery(recovery_key, &data_key)?;
+        }
+        let worker = first_admin(&paths.db, &data_key, &keyfile)?;
         let store = Store::open_with_key(paths, lock, data_key, Some(worker))?;
         keyfile.set_passphrase(worker, new_passphrase, &store.data_key)?;
         store.record_unlock(keyfile, "recovery_key")?;
@@ -418,6 +423,44 @@ impl Store {
         keyfile.set_passphrase(self.actor.worker_id, new, &self.data_key)?;
         keyfile.write(&self.paths.keys)?;
         self.audit(AuditAction::PassphraseChange, None, None, serde_json::json!({"by": "passphrase"}))
+    }
+
+    /// Re-encrypts the database with a new random data key, sealed to every key slot left
+    /// in the key file, so a key that was known before (a removed user's) opens nothing
+    /// written from now on. Needs the right to manage users.
+    pub fn rotate_data_key(&mut self) -> Result<()> {
+        self.require(Permission::ManageUsers)?;
+        let generation = self.rotate_key_steps(RotationStop::Done)?;
+        self.audit(AuditAction::KeyRotate, None, None, serde_json::json!({"generation": generation}))
+    }
+
+    /// The rotation's steps; tests stop it part-way to play a crash.
+    pub(crate) fn rotate_key_steps(&mut self, stop: RotationStop) -> Result<u32> {
+        let next = DataKey::generate()?;
+        let mut keyfile = KeyFile::read(&self.paths.keys)?;
+        keyfile.begin_rotation(&next)?;
+        keyfile.write(&self.paths.keys)?;
+        if stop == RotationStop::AfterKeyFile {
+            return Ok(keyfile.key_generation);
+        }
+        // SQLCipher re-encrypts in place through the rollback journal, not in WAL mode: the
+        // WAL is emptied into the file first, and WAL mode comes back afterwards.
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Err(Error::Conflict("the store is busy; try the rotation again".into()));
+        }
+        let rekeyed = self.conn.pragma_update(None, "rekey", &*next.pragma_value());
+        let wal: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+        rekeyed?;
+        wal?;
+        self.data_key = next;
+        if stop == RotationStop::AfterRekey {
+            return Ok(keyfile.key_generation);
+        }
+        keyfile.finish_rotation();
+        keyfile.write(&self.paths.keys)?;
+        Ok(keyfile.key_generation)
     }
 
     pub fn actor(&self) -> Actor {
@@ -664,6 +707,63 @@ fn cipher_version(conn: &Connection) -> Result<String> {
     }
 }
 
+/// Where a key rotation stops; anything but `Done` plays a crash in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RotationStop {
+    #[cfg_attr(not(test), allow(dead_code))]
+    AfterKeyFile,
+    #[cfg_attr(not(test), allow(dead_code))]
+    AfterRekey,
+    Done,
+}
+
+/// The oldest active administrator with a passphrase slot: whom the recovery key serves.
+fn first_admin(db: &Path, key: &DataKey, keyfile: &KeyFile) -> Result<Uuid> {
+    let conn = connect(db, key, false)?;
+    let first_slot = || {
+        keyfile
+            .slots
+            .iter()
+            .find(|s| s.kind == keys::SlotKind::Passphrase)
+            .and_then(|s| s.worker_id)
+            .ok_or_else(|| Error::StoreCorrupt("the key file has no passphrase slot".into()))
+    };
+    // A store from before roles (migration 0007, not yet applied here): its creator's slot.
+    let Ok(mut stmt) = conn.prepare("SELECT id, roles FROM worker WHERE active = 1 ORDER BY id") else {
+        return first_slot();
+    };
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (id, roles) = row?;
+        let has_slot =
+            keyfile.slots.iter().any(|s| s.kind == keys::SlotKind::Passphrase && s.worker_id == Some(id));
+        if has_slot && Roles::from_stored(&roles)?.has(crate::access::Role::Admin) {
+            return Ok(id);
+        }
+    }
+    Err(Error::StoreCorrupt("the store has no administrator with a key slot".into()))
+}
+
+/// Picks the key the database file has when a rotation was cut short: the current one
+/// (the rotation is forgotten) or the next one (the rotation is finished). Nothing is
+/// written here; the caller writes the key file.
+fn settle_rotation(db: &Path, keyfile: &mut KeyFile, unlocked: keys::Unlocked) -> Result<DataKey> {
+    let keys::Unlocked { key, next, .. } = unlocked;
+    let Some(next) = next else { return Ok(key) };
+    match connect(db, &key, false) {
+        Ok(_) => {
+            keyfile.abort_rotation();
+            Ok(key)
+        }
+        Err(Error::StoreCorrupt(_)) => {
+            connect(db, &next, false)?;
+            keyfile.finish_rotation();
+            Ok(next)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Opens the database file with the data key and proves the key works, without writing.
 fn connect(db: &Path, key: &DataKey, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -730,6 +830,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "busy_timeout", 2000)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod rotation_tests;
 
 #[cfg(test)]
 mod tests {
