@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 no store, 5 store locked,\n\
 6 store damaged, 7 store from a newer version, 8 invalid input, 9 not found, 10 conflict,\n\
 11 import refused, 12 store already exists, 13 encryption unavailable, 14 too many wrong\n\
-attempts (wait and try again), 15 audit log damaged, 16 not allowed for your role.")]
+attempts (wait and try again), 15 audit log damaged, 16 not allowed for your role,\n\
+17 the cases to purge changed since the preview (preview again).")]
 pub struct Cli {
     /// The store (database file). Default: schakel.db in the user's data directory.
     #[arg(long, global = true, env = "SCHAKEL_STORE")]
@@ -71,6 +72,9 @@ pub enum Command {
     /// Encrypted backups of the store: make one, check one, restore one.
     #[command(subcommand)]
     Backup(BackupCmd),
+    /// Retention: closed cases past the store's period are purged (admins only).
+    #[command(subcommand)]
+    Retention(RetentionCmd),
     /// Reference lists (codes and names); without a name, the list of lists.
     Vocab { name: Option<String> },
     /// Change your passphrase (new one from SCHAKEL_NEW_PASSPHRASE or asked for).
@@ -420,6 +424,32 @@ pub enum BackupCmd {
     Restore { file: PathBuf },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum RetentionCmd {
+    /// The retention period of closed cases, and today's cut-off.
+    Show,
+    /// Sets the period in months (12 to 240), or switches it off.
+    Set {
+        #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+        months: Option<u32>,
+        /// No period: nothing is purged.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Which cases a purge would remove today, with everything that goes with them.
+    Preview,
+    /// Purges the closed cases past the period, after showing them and asking.
+    Purge {
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+        /// Purge exactly the set of an earlier `preview --json` (its token); refused
+        /// (exit code 17) when the set changed since.
+        #[arg(long)]
+        token: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum AuditCmd {
     /// Checks the hash chain of the audit log; names every edited, deleted or reordered
@@ -451,6 +481,10 @@ pub enum UsersCmd {
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
     },
-    /// Removes a user: their passphrase no longer opens the store.
+    /// Removes a user: their passphrase no longer opens the store, and the data key is
+    /// rotated so the key they held opens nothing written from now on.
     Remove { user: String },
+    /// Re-encrypts the store with a new data key (e.g. when a copy of a key may have
+    /// leaked); every remaining passphrase and the recovery key keep working.
+    RotateKey,
 }

@@ -53,8 +53,17 @@ pub fn run(path: &Path, c: UsersCmd, o: Out) -> CliResult {
         UsersCmd::Remove { user } => {
             let id = super::uuid_arg("user", &user)?;
             store.remove_user(id)?;
-            o.emit(&json!({"removed": id}), |_| {
-                println!("User {id} removed: their passphrase no longer opens this store.")
+            o.emit(&json!({"removed": id, "key_rotated": true}), |_| {
+                println!(
+                    "User {id} removed: their passphrase no longer opens this store, and the \
+                     database was re-encrypted with a new key."
+                )
+            });
+        }
+        UsersCmd::RotateKey => {
+            store.rotate_data_key()?;
+            o.emit(&json!({"key_rotated": true}), |_| {
+                println!("The database was re-encrypted with a new key; every passphrase still works.")
             });
         }
     }
