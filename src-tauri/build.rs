@@ -37,6 +37,10 @@ const COMMANDS: &[&str] = &[
     "export_monthly_statistics",
     "backup_status",
     "create_backup",
+    "retention_setting",
+    "set_retention_months",
+    "retention_preview",
+    "retention_purge",
 ];
 
 fn main() {

@@ -149,6 +149,10 @@ pub fn run() {
             commands::stats::export_monthly_statistics,
             commands::backup::backup_status,
             commands::backup::create_backup,
+            commands::retention::retention_setting,
+            commands::retention::set_retention_months,
+            commands::retention::retention_preview,
+            commands::retention::retention_purge,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -34,6 +34,7 @@ pub fn code(e: &CliError) -> i32 {
             ErrorKind::CipherMissing => 13,
             ErrorKind::UnlockDelayed => 14,
             ErrorKind::Forbidden => 16,
+            ErrorKind::PreviewChanged => 17,
             ErrorKind::Io | ErrorKind::Database => 1,
         },
     }

@@ -53,6 +53,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Audit(c) => cmd::audit::run(&path, c, o),
         Command::Users(c) => cmd::users::run(&path, c, o),
         Command::Backup(c) => cmd::backup::run(&path, c, o),
+        Command::Retention(c) => cmd::retention::run(&path, c, o),
         Command::Vocab { name } => cmd::reference::vocab(&path, name.as_deref(), o),
         Command::Bench(a) => bench::run(&path, &a, o),
     }

@@ -34,6 +34,9 @@ pub enum Error {
     NotFound { entity: &'static str, key: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The records a retention purge would remove differ from its preview's: preview again.
+    #[error("the cases to purge changed since the preview; nothing was purged, preview again")]
+    PreviewChanged,
     #[error("import refused, nothing was written: {} bad row(s)", .0.len())]
     Import(Vec<ImportProblem>),
     #[error("encryption is not available: {0}")]
@@ -69,6 +72,7 @@ pub enum ErrorKind {
     Validation,
     NotFound,
     Conflict,
+    PreviewChanged,
     Import,
     CipherMissing,
     Io,
@@ -89,6 +93,7 @@ impl ErrorKind {
             ErrorKind::Validation => "validation",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::PreviewChanged => "preview_changed",
             ErrorKind::Import => "import",
             ErrorKind::CipherMissing => "cipher_missing",
             ErrorKind::Io => "io",
@@ -111,6 +116,7 @@ impl Error {
             Error::Validation { .. } => ErrorKind::Validation,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
+            Error::PreviewChanged => ErrorKind::PreviewChanged,
             Error::Import(_) => ErrorKind::Import,
             Error::CipherMissing(_) => ErrorKind::CipherMissing,
             Error::Io(_) => ErrorKind::Io,

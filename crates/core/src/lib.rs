@@ -21,6 +21,7 @@ pub mod partners;
 pub mod privacy;
 pub mod reference;
 pub mod referrals;
+pub mod retention;
 pub mod rights;
 pub mod settings;
 pub mod signals;

@@ -15,6 +15,13 @@ pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
 pub const AUTO_LOCK_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
 
 const AUTO_LOCK_KEY: &str = "auto_lock_minutes";
+/// How long closed cases are kept (see `retention`); no row means "keep until an admin
+/// sets a period": the law that applies differs per partner, so Schakel does not guess.
+const RETENTION_KEY: &str = "retention_months";
+/// The retention periods a store accepts, in months: at least a year (a closed case often
+/// comes back within months, and last year's figures are still being reported), at most
+/// twenty years.
+pub const RETENTION_MONTHS_RANGE: std::ops::RangeInclusive<u32> = 12..=240;
 const DEMO_KEY: &str = "demo";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -67,6 +74,20 @@ impl Store {
         Ok(Settings { auto_lock_minutes })
     }
 
+    /// Months after its closing date that a closed case is kept; `None`: no period set,
+    /// nothing is purged. Anyone unlocked may read it, like the other settings.
+    pub fn retention_months(&self) -> Result<Option<u32>> {
+        match self.meta(RETENTION_KEY)? {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|m| RETENTION_MONTHS_RANGE.contains(m))
+                .map(Some)
+                .ok_or_else(|| Error::StoreCorrupt(format!("store_meta.{RETENTION_KEY}"))),
+            None => Ok(None),
+        }
+    }
+
     /// True for a store filled by `schakel demo`.
     pub fn is_demo(&self) -> Result<bool> {
         Ok(self.meta(DEMO_KEY)?.is_some_and(|v| v == "1"))
@@ -115,6 +136,28 @@ impl Writer<'_> {
         }
         self.set_meta(AUTO_LOCK_KEY, &s.auto_lock_minutes.to_string())?;
         self.log("settings", uuid::Uuid::nil(), "update", &[AUTO_LOCK_KEY])
+    }
+
+    /// Sets (or, with `None`, switches off) the retention period of closed cases.
+    pub fn set_retention_months(&mut self, months: Option<u32>) -> Result<()> {
+        self.require(crate::access::Permission::ManageSettings)?;
+        match months {
+            Some(m) if !RETENTION_MONTHS_RANGE.contains(&m) => {
+                return Err(Error::validation(
+                    "retention_months",
+                    format!(
+                        "must be {} to {} months",
+                        RETENTION_MONTHS_RANGE.start(),
+                        RETENTION_MONTHS_RANGE.end()
+                    ),
+                ));
+            }
+            Some(m) => self.set_meta(RETENTION_KEY, &m.to_string())?,
+            None => {
+                self.conn.execute("DELETE FROM store_meta WHERE key = ?1", [RETENTION_KEY])?;
+            }
+        }
+        self.log("settings", uuid::Uuid::nil(), "update", &[RETENTION_KEY])
     }
 
     /// Marks the store as holding simulated data.

@@ -307,7 +307,7 @@ mod matrix {
             }),
             ("backup status", &[A], |s, _| s.backup_status().map(|_| ())),
             ("check the store", &[A], |s, _| s.check().map(|_| ())),
-            ("retention period", &[W, C, E, A], |s, _| s.retention_months().map(|_| ())),
+            ("retention period", &[W, C, E, A], |s, _| s.retention_setting().map(|_| ())),
             ("set the retention period", &[A], |s, _| s.write(|w| w.set_retention_months(Some(120)))),
             ("retention preview", &[A], |s, _| s.retention_preview(s.today()).map(|_| ())),
             ("retention purge", &[A], |s, _| {

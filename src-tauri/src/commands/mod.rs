@@ -10,6 +10,7 @@ pub mod kpi;
 pub mod privacy;
 pub mod reference;
 pub mod referrals;
+pub mod retention;
 pub mod rights;
 pub mod session;
 pub mod signals;

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod cases;
 pub mod kpi;
 pub mod reference;
+pub mod retention;
 pub mod stats;
 pub mod store;
 pub mod users;
