@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod os_lock;
 pub mod state;
 pub mod ticker;
 
@@ -111,6 +112,10 @@ pub fn run() {
             app.manage(AppState::new(path, idle_override()));
             create_main_window(app)?;
             ticker::spawn(app.handle().clone())?;
+            let handle = app.handle().clone();
+            os_lock::spawn(move |reason| {
+                ticker::auto_lock(&handle, reason);
+            });
             log::info!("Schakel {} started", env!("CARGO_PKG_VERSION"));
             Ok(())
         })

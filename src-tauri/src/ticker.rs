@@ -18,15 +18,40 @@ const TICK: Duration = Duration::from_secs(1);
 /// How often follow-ups are checked for a reminder.
 const REMINDER_EVERY: Duration = Duration::from_secs(60);
 
-/// Event: the store was locked because nobody used the app for `idle_minutes`.
+/// Event: the store was locked without the worker asking: idle time, a locked screen or
+/// sleep (`AutoLocked::reason`).
 pub const AUTO_LOCKED: &str = "auto-locked";
 /// Event: follow-ups are due today that were not announced yet.
 pub const REMINDER: &str = "reminder";
 
+/// Why the store locked itself. Also the reason written to the audit log's session end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum LockReason {
+    /// Nobody used the app for the idle time.
+    Idle,
+    /// The operating system locked the screen (`os_lock`).
+    ScreenLocked,
+    /// The machine is going to sleep or hibernate (`os_lock`).
+    Sleep,
+}
+
+impl LockReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LockReason::Idle => "idle",
+            LockReason::ScreenLocked => "screen_locked",
+            LockReason::Sleep => "sleep",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct AutoLocked {
-    /// The idle time that expired, in seconds.
+    pub reason: LockReason,
+    /// The idle time that expired, in seconds (for `idle`; the current setting otherwise).
     pub idle_seconds: u32,
 }
 
@@ -54,11 +79,7 @@ pub fn spawn(app: AppHandle) -> std::io::Result<()> {
             let now = Instant::now();
             let limit = state.idle_limit();
             if state.slot().is_some() && idle_expired(state.idle_for(now), limit) {
-                if state.lock_store("idle") {
-                    log::info!("store locked after idle time");
-                    let idle_seconds = u32::try_from(limit.as_secs()).unwrap_or(u32::MAX);
-                    let _ = app.emit(AUTO_LOCKED, AutoLocked { idle_seconds });
-                }
+                auto_lock(&app, LockReason::Idle);
                 last_reminder = None;
                 continue;
             }
@@ -71,6 +92,20 @@ pub fn spawn(app: AppHandle) -> std::io::Result<()> {
         }
     })?;
     Ok(())
+}
+
+/// Locks the store if it is open, exactly as the worker's own lock does (connection
+/// closed, file lock released, data key zeroized), records `reason` as the session's end
+/// and tells the UI. Safe from any thread; false, and no event, if it was not open.
+pub fn auto_lock(app: &AppHandle, reason: LockReason) -> bool {
+    let state = app.state::<AppState>();
+    if !state.lock_store(reason.as_str()) {
+        return false;
+    }
+    log::info!("store locked: {}", reason.as_str());
+    let idle_seconds = u32::try_from(state.idle_limit().as_secs()).unwrap_or(u32::MAX);
+    let _ = app.emit(AUTO_LOCKED, AutoLocked { reason, idle_seconds });
+    true
 }
 
 /// The follow-ups due today not announced yet, if any. `None` when locked.
@@ -103,5 +138,18 @@ mod tests {
         assert!(!idle_expired(Duration::from_secs(599), limit));
         assert!(idle_expired(Duration::from_secs(600), limit));
         assert!(idle_expired(Duration::from_secs(4000), limit));
+    }
+
+    #[test]
+    fn lock_reasons_reach_the_ui_and_the_audit_log_by_stable_names() {
+        for (reason, name) in [
+            (LockReason::Idle, "idle"),
+            (LockReason::ScreenLocked, "screen_locked"),
+            (LockReason::Sleep, "sleep"),
+        ] {
+            assert_eq!(reason.as_str(), name);
+            let event = serde_json::to_value(AutoLocked { reason, idle_seconds: 600 }).unwrap();
+            assert_eq!(event["reason"], name);
+        }
     }
 }

@@ -21,6 +21,8 @@ pub const APT_PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
     "libssl-dev",
+    // `dbus-daemon` for the screen-lock watcher's tests (a private bus with fake logind).
+    "dbus",
 ];
 
 /// `cargo xtask setup` on its own, with its duration.

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { createFakeBackend, FAKE_PASSPHRASE, FAKE_RECOVERY_KEY } from '../lib/backend/fake';
 import { STORAGE_KEY } from '../lib/i18n';
 import nl from '../lib/i18n/nl.json';
@@ -121,6 +121,20 @@ describe('App', () => {
     expect(await screen.findByRole('heading', { name: nl.unlock.title })).toBeTruthy();
     expect(screen.getByText(/10 minuten zonder activiteit/)).toBeTruthy();
     expect(screen.queryByText('Doorverwijzing nagaan')).toBeNull();
+  });
+
+  it('says the screen lock or sleep locked it, when the system did', async () => {
+    for (const [reason, message] of [
+      ['screen_locked', nlCase.session.lockedScreen],
+      ['sleep', nlCase.session.lockedSleep],
+    ] as const) {
+      const backend = await unlocked();
+      backend.fireAutoLock(reason);
+      expect(await screen.findByRole('heading', { name: nl.unlock.title })).toBeTruthy();
+      expect(screen.getByRole('status').textContent?.trim()).toBe(message);
+      expect(screen.queryByText(/zonder activiteit/)).toBeNull();
+      cleanup();
+    }
   });
 
   it('words the follow-up reminder in the chosen language', async () => {

@@ -15,6 +15,8 @@ import type { Partner } from '../bindings/Partner';
 import type { Referral } from '../bindings/Referral';
 import type { Term } from '../bindings/Term';
 import type { Applied } from '../bindings/Applied';
+import type { AutoLocked } from '../bindings/AutoLocked';
+import type { LockReason } from '../bindings/LockReason';
 import type { Figures } from '../bindings/Figures';
 import type { Finding } from '../bindings/Finding';
 import type { ExportOptions } from '../bindings/ExportOptions';
@@ -582,7 +584,8 @@ export function fakeExportName(stats: MonthlyStats, options: ExportOptions): str
 
 /** A fake with hooks for tests: fire the shell's events, see the notifications sent. */
 export interface FakeBackend extends Backend {
-  fireAutoLock(): void;
+  /** The shell locked the store by itself: idle time (the default), screen lock or sleep. */
+  fireAutoLock(reason?: LockReason): void;
   fireReminder(dueToday: number): void;
   notifications: { title: string; body: string }[];
 }
@@ -602,7 +605,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   let settings: Settings = { auto_lock_minutes: 10 };
   let lastBackupAt: number | null =
     options.lastBackupAt === undefined ? Date.now() - 2 * DAY_MS : options.lastBackupAt;
-  const autoLockHandlers: ((e: { idle_seconds: number }) => void)[] = [];
+  const autoLockHandlers: ((e: AutoLocked) => void)[] = [];
   const reminderHandlers: ((e: { due_today: number; new: number }) => void)[] = [];
   let seq = cases.length;
   let ids = 0;
@@ -640,9 +643,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
   return {
     notifications,
-    fireAutoLock() {
+    fireAutoLock(reason: LockReason = 'idle') {
       status = 'locked';
-      for (const h of [...autoLockHandlers]) h({ idle_seconds: settings.auto_lock_minutes * 60 });
+      for (const h of [...autoLockHandlers]) h({ reason, idle_seconds: settings.auto_lock_minutes * 60 });
     },
     fireReminder(dueToday: number) {
       for (const h of [...reminderHandlers]) h({ due_today: dueToday, new: dueToday });
