@@ -4,12 +4,20 @@
 // is still there. Screenshots of each main screen go to target/e2e-screenshots.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { By, Key, t, withApp } from './lib/app.mjs';
 import { PASSPHRASE, firstRun } from './lib/flows.mjs';
 const CAW = 'CAW Brussel – onthaal Noord';
+/** The note typed below; its last word is a canary looked for in every file afterwards. */
+const NOTE = 'Belt morgen zelf terug over de zebrakanarie';
+
+/** Every file under `dir`, however deep. */
+const filesUnder = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
 
 /** `2026-11-25` → `25/11/2026`: what the app shows. */
 const be = (iso) => iso.split('-').reverse().join('/');
@@ -25,9 +33,10 @@ test('a caseworker: intake, warm referral, right, follow-up, lock and unlock', {
     const $ = (css) => app.visible(By.css(css));
     let code = '';
     let intakeSeconds = 0;
+    let recoveryKey = '';
 
     await step('first run: create the store and keep the recovery key', async () => {
-      await firstRun(app, { partner: 'OCMW Schaarbeek', worker: 'An Peeters' });
+      recoveryKey = await firstRun(app, { partner: 'OCMW Schaarbeek', worker: 'An Peeters' });
     });
 
     await step('a partner of the network is added in the settings', async () => {
@@ -140,10 +149,22 @@ test('a caseworker: intake, warm referral, right, follow-up, lock and unlock', {
       await app.type('note-body', 'Belt morgen terug op 0470 12 34 56');
       await app.waitForText(t('identifiers.kind.phone'));
       assert.equal(await (await app.byId('note-save')).isEnabled(), false);
-      await app.type('note-body', 'Belt morgen zelf terug');
+      await app.type('note-body', NOTE);
       await app.driver.wait(async () => (await app.byId('note-save')).isEnabled(), 10_000);
       await app.click('note-save');
-      await app.waitForText('Belt morgen zelf terug');
+      await app.waitForText(NOTE);
+    });
+
+    await step('a note that seems to name someone is kept only with a reason', async () => {
+      const named = 'Mevrouw Janssens van de huurdienst belt de cliënt terug';
+      await app.type('note-body', named);
+      await app.waitForText(t('identifiers.warn.person_name'));
+      assert.equal(await (await app.byId('note-save')).isEnabled(), false, 'no reason yet');
+      await app.select('note-check-keep', 'professional_contact');
+      await app.driver.wait(async () => (await app.byId('note-save')).isEnabled(), 10_000, 'save after a reason');
+      await app.screenshot('note-warning-reason');
+      await app.click('note-save');
+      await app.waitForText(named);
     });
 
     await step('the case list finds the case by its code', async () => {
@@ -200,6 +221,37 @@ test('a caseworker: intake, warm referral, right, follow-up, lock and unlock', {
       for (const secret of [code, 'Belt morgen', '0470 12 34 56', PASSPHRASE]) {
         assert.ok(!log.includes(secret), `the log holds ${secret}`);
       }
+    });
+
+    await step('no file the app wrote holds what was typed, as UTF-8 or UTF-16LE', async () => {
+      // The store (database, WAL and shm while open, key file, lock), the app log and the
+      // webview's own data (storage, caches) all live in the test's directory; the
+      // harness's tauri-driver.log (WebDriver traffic) is not the app's.
+      const files = filesUnder(app.dir).filter((f) => path.basename(f) !== 'tauri-driver.log');
+      assert.ok(files.some((f) => f.endsWith('schakel.db-wal')), `the store is open, with its WAL (${files.length} files)`);
+      const canaries = [
+        NOTE,
+        'zebrakanarie',
+        CAW,
+        'OCMW Schaarbeek',
+        'An Peeters',
+        PASSPHRASE,
+        recoveryKey,
+        recoveryKey.replaceAll('-', ''),
+      ];
+      assert.ok(recoveryKey.length >= 20, 'the recovery key was kept');
+      const found = [];
+      for (const file of files) {
+        const bytes = readFileSync(file);
+        for (const canary of canaries) {
+          for (const encoding of ['utf8', 'utf16le']) {
+            if (bytes.includes(Buffer.from(canary, encoding))) {
+              found.push(`${path.relative(app.dir, file)}: ${JSON.stringify(canary)} (${encoding})`);
+            }
+          }
+        }
+      }
+      assert.deepEqual(found, [], `canaries found:\n  ${found.join('\n  ')}`);
     });
 
     await step('French labels after switching the language', async () => {

@@ -148,7 +148,15 @@ pub enum CasesCmd {
         on: Option<String>,
     },
     /// Add a note (checked for identifiers before it is stored).
-    Note { code: String, text: String },
+    Note {
+        code: String,
+        text: String,
+        /// Keep text the identifier check warns about (a likely date of birth, address or
+        /// name), for this reason: not_a_person, organisation_or_service, not_a_birth_date,
+        /// professional_contact. Recorded in the audit log.
+        #[arg(long = "keep-because")]
+        keep_because: Option<String>,
+    },
     /// Add a rights check from the taxonomy.
     Right {
         code: String,
@@ -165,6 +173,11 @@ pub enum CasesCmd {
         #[arg(long)]
         theme: String,
         text: String,
+        /// Keep text the identifier check warns about (a likely date of birth, address or
+        /// name), for this reason: not_a_person, organisation_or_service, not_a_birth_date,
+        /// professional_contact. Recorded in the audit log.
+        #[arg(long = "keep-because")]
+        keep_because: Option<String>,
     },
 }
 
@@ -270,6 +283,11 @@ pub enum FollowUpsCmd {
         purpose: String,
         #[arg(long)]
         text: Option<String>,
+        /// Keep text the identifier check warns about (a likely date of birth, address or
+        /// name), for this reason: not_a_person, organisation_or_service, not_a_birth_date,
+        /// professional_contact. Recorded in the audit log.
+        #[arg(long = "keep-because")]
+        keep_because: Option<String>,
     },
     Done {
         id: String,

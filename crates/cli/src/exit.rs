@@ -35,6 +35,7 @@ pub fn code(e: &CliError) -> i32 {
             ErrorKind::UnlockDelayed => 14,
             ErrorKind::Forbidden => 16,
             ErrorKind::PreviewChanged => 17,
+            ErrorKind::IdentifierWarning => 18,
             ErrorKind::Io | ErrorKind::Database => 1,
         },
     }

@@ -65,13 +65,16 @@ pub enum AuditAction {
     /// The database was re-encrypted with a new data key (detail: its generation).
     #[serde(rename = "key.rotate")]
     KeyRotate,
+    /// Text the identifier check warned about was kept (detail: field, kinds, reason).
+    #[serde(rename = "privacy.warning_override")]
+    WarningOverride,
     /// Closed cases past the retention period were purged (detail: cut-off, months, counts).
     #[serde(rename = "retention.purge")]
     RetentionPurge,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::Unlock,
         AuditAction::UnlockFailed,
         AuditAction::SessionEnd,
@@ -86,6 +89,7 @@ impl AuditAction {
         AuditAction::UserRemoved,
         AuditAction::RoleChange,
         AuditAction::KeyRotate,
+        AuditAction::WarningOverride,
         AuditAction::RetentionPurge,
     ];
 
@@ -105,6 +109,7 @@ impl AuditAction {
             AuditAction::UserRemoved => "user.remove",
             AuditAction::RoleChange => "role.change",
             AuditAction::KeyRotate => "key.rotate",
+            AuditAction::WarningOverride => "privacy.warning_override",
             AuditAction::RetentionPurge => "retention.purge",
         }
     }

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::privacy::check_free_text;
 use crate::reference::Vocab;
 use crate::store::{Store, Writer};
 
@@ -418,7 +417,8 @@ impl Writer<'_> {
         self.log("case", case_id, "reopen", &["status", "closed_on"])
     }
 
-    /// Adds a note. Notes are checked for identifiers before anything is written.
+    /// Adds a note. Notes are checked for identifiers before anything is written; text the
+    /// check warns about needs a reason ([`Writer::keep_warned_text`]).
     pub fn add_note(&mut self, case_id: Uuid, body: &str, id: Option<Uuid>) -> Result<Uuid> {
         self.require_case(case_id)?;
         let body = body.trim();
@@ -428,9 +428,9 @@ impl Writer<'_> {
         if body.chars().count() > MAX_NOTE_CHARS {
             return Err(Error::validation("body", format!("at most {MAX_NOTE_CHARS} characters")));
         }
-        check_free_text("body", body)?;
-        let owner = case_owner(self.conn, case_id)?;
         let id = id.unwrap_or_else(crate::ids::new_id);
+        self.check_text("note", id, "body", body)?;
+        let owner = case_owner(self.conn, case_id)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO note (id, owner_partner_id, case_id, body, created_at, updated_at, created_by)

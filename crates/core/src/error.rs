@@ -30,6 +30,10 @@ pub enum Error {
     NewerVersion { found: i64, supported: i64 },
     #[error("{field}: {reason}")]
     Validation { field: String, reason: String },
+    /// Free text that probably identifies a person (a date of birth, an address, a name):
+    /// saved only with a reason to keep it, which goes into the audit log.
+    #[error("{field}: probably identifies a person ({}); rewrite it, or give a reason to keep it", .kinds.join(", "))]
+    IdentifierWarning { field: String, kinds: Vec<String> },
     #[error("{entity} not found: {key}")]
     NotFound { entity: &'static str, key: String },
     #[error("conflict: {0}")]
@@ -70,6 +74,7 @@ pub enum ErrorKind {
     StoreCorrupt,
     NewerVersion,
     Validation,
+    IdentifierWarning,
     NotFound,
     Conflict,
     PreviewChanged,
@@ -91,6 +96,7 @@ impl ErrorKind {
             ErrorKind::StoreCorrupt => "store_corrupt",
             ErrorKind::NewerVersion => "newer_version",
             ErrorKind::Validation => "validation",
+            ErrorKind::IdentifierWarning => "identifier_warning",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Conflict => "conflict",
             ErrorKind::PreviewChanged => "preview_changed",
@@ -114,6 +120,7 @@ impl Error {
             Error::StoreCorrupt(_) => ErrorKind::StoreCorrupt,
             Error::NewerVersion { .. } => ErrorKind::NewerVersion,
             Error::Validation { .. } => ErrorKind::Validation,
+            Error::IdentifierWarning { .. } => ErrorKind::IdentifierWarning,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::PreviewChanged => ErrorKind::PreviewChanged,
@@ -166,7 +173,9 @@ impl From<&Error> for ErrorReport {
             kind: e.kind(),
             message: e.to_string(),
             field: match e {
-                Error::Validation { field, .. } => Some(field.clone()),
+                Error::Validation { field, .. } | Error::IdentifierWarning { field, .. } => {
+                    Some(field.clone())
+                }
                 _ => None,
             },
             problems: match e {

@@ -78,7 +78,10 @@ impl Writer<'_> {
             if t.chars().count() > 200 {
                 return Err(Error::validation("purpose_text", "at most 200 characters"));
             }
-            crate::privacy::check_free_text("purpose_text", t)?;
+        }
+        let id = f.id.unwrap_or_else(crate::ids::new_id);
+        if let Some(t) = text {
+            self.check_text("follow_up", id, "purpose_text", t)?;
         }
         let owner = crate::cases::case_owner(self.conn, f.case_id)?;
         for (field, table, id) in [
@@ -95,7 +98,6 @@ impl Writer<'_> {
                 }
             }
         }
-        let id = f.id.unwrap_or_else(crate::ids::new_id);
         self.conn
             .prepare_cached(
                 "INSERT INTO follow_up (id, owner_partner_id, case_id, referral_id, rights_check_id, due_on, purpose_code,

@@ -41,9 +41,9 @@ impl Writer<'_> {
         if text.chars().count() > MAX_SIGNAL_CHARS {
             return Err(Error::validation("text", format!("at most {MAX_SIGNAL_CHARS} characters")));
         }
-        crate::privacy::check_free_text("text", text)?;
-        let owner = crate::cases::case_owner(self.conn, s.case_id)?;
         let id = s.id.unwrap_or_else(crate::ids::new_id);
+        self.check_text("signal", id, "text", text)?;
+        let owner = crate::cases::case_owner(self.conn, s.case_id)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO signal (id, owner_partner_id, case_id, theme_code, body, created_at, updated_at, created_by)

@@ -41,6 +41,17 @@ pub async fn reopen_case(app: AppHandle, id: Uuid) -> AppResult<()> {
 }
 
 #[tauri::command]
-pub async fn add_note(app: AppHandle, case_id: Uuid, body: String) -> AppResult<Uuid> {
-    with_store(app, move |store| store.write(|w| w.add_note(case_id, &body, None))).await
+pub async fn add_note(
+    app: AppHandle,
+    case_id: Uuid,
+    body: String,
+    keep_because: Option<schakel_core::privacy::WarningOverride>,
+) -> AppResult<Uuid> {
+    with_store(app, move |store| {
+        store.write(|w| {
+            w.keep_warned_text(keep_because);
+            w.add_note(case_id, &body, None)
+        })
+    })
+    .await
 }

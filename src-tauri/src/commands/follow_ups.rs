@@ -2,15 +2,27 @@
 
 use chrono::NaiveDate;
 use schakel_core::follow_ups::NewFollowUp;
+use schakel_core::privacy::WarningOverride;
 use tauri::AppHandle;
 use uuid::Uuid;
 
 use crate::error::AppResult;
 use crate::state::with_store;
 
+/// `keep_because`: the worker's reason to keep text the identifier check warns about.
 #[tauri::command]
-pub async fn add_follow_up(app: AppHandle, input: NewFollowUp) -> AppResult<Uuid> {
-    with_store(app, move |store| store.write(|w| w.add_follow_up(&input))).await
+pub async fn add_follow_up(
+    app: AppHandle,
+    input: NewFollowUp,
+    keep_because: Option<WarningOverride>,
+) -> AppResult<Uuid> {
+    with_store(app, move |store| {
+        store.write(|w| {
+            w.keep_warned_text(keep_because);
+            w.add_follow_up(&input)
+        })
+    })
+    .await
 }
 
 #[tauri::command]

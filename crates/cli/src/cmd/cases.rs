@@ -89,9 +89,13 @@ pub fn run(path: &Path, c: CasesCmd, o: Out) -> CliResult {
             });
             Ok(())
         }
-        CasesCmd::Note { code, text } => {
+        CasesCmd::Note { code, text, keep_because } => {
+            let keep = super::keep_because(keep_because.as_deref())?;
             let case = store.case_by_code(&code)?;
-            let id = store.write(|w| w.add_note(case.summary.id, &text, None))?;
+            let id = store.write(|w| {
+                w.keep_warned_text(keep);
+                w.add_note(case.summary.id, &text, None)
+            })?;
             o.emit(&json!({"id": id}), |_| println!("Note added to {}.", case.summary.code));
             Ok(())
         }
@@ -111,10 +115,13 @@ pub fn run(path: &Path, c: CasesCmd, o: Out) -> CliResult {
             o.emit(&json!({"id": id}), |_| println!("Rights check {right} added to {}.", case.summary.code));
             Ok(())
         }
-        CasesCmd::Signal { code, theme, text } => {
+        CasesCmd::Signal { code, theme, text, keep_because } => {
+            let keep = super::keep_because(keep_because.as_deref())?;
             let case = store.case_by_code(&code)?;
-            let id = store
-                .write(|w| w.add_signal(&NewSignal { id: None, case_id: case.summary.id, theme, text }))?;
+            let id = store.write(|w| {
+                w.keep_warned_text(keep);
+                w.add_signal(&NewSignal { id: None, case_id: case.summary.id, theme, text })
+            })?;
             o.emit(&json!({"id": id}), |_| println!("Signal added to {}.", case.summary.code));
             Ok(())
         }

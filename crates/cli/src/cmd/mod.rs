@@ -30,6 +30,19 @@ pub fn date_arg(field: &str, s: Option<&str>, default: NaiveDate) -> CliResult<N
     }
 }
 
+/// `--keep-because`: a reason from the closed list, or none.
+pub fn keep_because(s: Option<&str>) -> CliResult<Option<schakel_core::privacy::WarningOverride>> {
+    let Some(s) = s else { return Ok(None) };
+    use schakel_core::privacy::WarningOverride;
+    match WarningOverride::ALL.into_iter().find(|r| r.as_str() == s) {
+        Some(r) => Ok(Some(r)),
+        None => {
+            let all: Vec<&str> = WarningOverride::ALL.iter().map(|r| r.as_str()).collect();
+            Err(schakel_core::Error::validation("keep_because", format!("one of {}", all.join(", "))).into())
+        }
+    }
+}
+
 pub fn uuid_arg(field: &str, s: &str) -> CliResult<uuid::Uuid> {
     Ok(schakel_core::ids::parse_id(field, s)?)
 }

@@ -130,7 +130,8 @@ pub fn follow_ups(path: &Path, c: FollowUpsCmd, o: Out) -> CliResult {
                 println!("{} open follow-up(s) due by {}.", due.len(), date(Some(until)));
             });
         }
-        FollowUpsCmd::Add { code, due, purpose, text } => {
+        FollowUpsCmd::Add { code, due, purpose, text, keep_because } => {
+            let keep = super::keep_because(keep_because.as_deref())?;
             let case = store.case_by_code(&code)?;
             let f = NewFollowUp {
                 id: None,
@@ -142,7 +143,10 @@ pub fn follow_ups(path: &Path, c: FollowUpsCmd, o: Out) -> CliResult {
                 purpose_text: text,
                 assignee_id: None,
             };
-            let id = store.write(|w| w.add_follow_up(&f))?;
+            let id = store.write(|w| {
+                w.keep_warned_text(keep);
+                w.add_follow_up(&f)
+            })?;
             o.emit(&json!({"id": id}), |_| println!("Follow-up {id} added."));
         }
         FollowUpsCmd::Done { id, on } => {

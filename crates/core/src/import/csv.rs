@@ -224,6 +224,8 @@ pub fn import_csv(
     let summary = with_import_cache(store, |store| {
         store.write(|w| {
             w.audit_each = false; // one audit entry for the whole import, below
+            // Records kept elsewhere before: second-level warnings are not asked row by row.
+            w.warnings = crate::privacy::WarningPolicy::Accept;
             let mut summary = ImportSummary { format: "csv", ..ImportSummary::default() };
             let mut problems = Problems::default();
             for rec in records {

@@ -52,6 +52,20 @@ pub enum Severity {
 }
 
 impl IdentifierKind {
+    /// The stable code (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NationalNumber => "national_number",
+            Self::BisNumber => "bis_number",
+            Self::Iban => "iban",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::DateOfBirth => "date_of_birth",
+            Self::StreetAddress => "street_address",
+            Self::PersonName => "person_name",
+        }
+    }
+
     /// English label for messages.
     pub fn label_en(self) -> &'static str {
         match self {

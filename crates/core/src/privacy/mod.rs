@@ -4,7 +4,89 @@
 pub mod identifiers;
 mod warnings;
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
+use identifiers::{IdentifierKind, Severity};
+
+/// Why a worker keeps text that the second-level check warns about. A closed list, so the
+/// audit log records a reason without holding free text of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningOverride {
+    /// The flagged word is not a person's name (a place, a word, an organisation).
+    NotAPerson,
+    /// The address or name is an organisation's or a service's, not the person's.
+    OrganisationOrService,
+    /// The date is not a date of birth.
+    NotABirthDate,
+    /// The name is a professional's (a contact at another service), not the person's.
+    ProfessionalContact,
+}
+
+impl WarningOverride {
+    pub const ALL: [WarningOverride; 4] = [
+        WarningOverride::NotAPerson,
+        WarningOverride::OrganisationOrService,
+        WarningOverride::NotABirthDate,
+        WarningOverride::ProfessionalContact,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningOverride::NotAPerson => "not_a_person",
+            WarningOverride::OrganisationOrService => "organisation_or_service",
+            WarningOverride::NotABirthDate => "not_a_birth_date",
+            WarningOverride::ProfessionalContact => "professional_contact",
+        }
+    }
+}
+
+/// What to do with second-level warnings in a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningPolicy {
+    /// Refuse warned text unless the worker gave a reason (the app and the CLI).
+    Ask(Option<WarningOverride>),
+    /// Accept it (imports of existing records and generated demo data).
+    Accept,
+}
+
+/// A kept warning: which kinds were found and why the text was kept anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptWarning {
+    pub kinds: Vec<IdentifierKind>,
+    pub reason: WarningOverride,
+}
+
+/// [`check_free_text`], then the second level under `policy`: `Ok(Some(_))` when warned
+/// text is kept with a reason (the caller records it in the audit log).
+pub fn check_free_text_warned(
+    field: &str,
+    text: &str,
+    today: chrono::NaiveDate,
+    policy: WarningPolicy,
+) -> Result<Option<KeptWarning>> {
+    check_free_text(field, text)?;
+    let WarningPolicy::Ask(reason) = policy else { return Ok(None) };
+    let mut kinds: Vec<IdentifierKind> = identifiers::find_warnings_on(text, today)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Warn)
+        .map(|f| f.kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    if kinds.is_empty() {
+        return Ok(None);
+    }
+    match reason {
+        Some(reason) => Ok(Some(KeptWarning { kinds, reason })),
+        None => Err(Error::IdentifierWarning {
+            field: field.into(),
+            kinds: kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+        }),
+    }
+}
 
 /// Refuses free text that contains a national register or BIS number, an IBAN, a phone
 /// number or an e-mail address, saying what was found and where (never the value).
@@ -24,3 +106,6 @@ pub fn check_free_text(field: &str, text: &str) -> Result<()> {
         ))
     }
 }
+
+#[cfg(test)]
+mod override_tests;

@@ -517,6 +517,7 @@ impl Store {
             now: dates::now_ms(),
             today,
             audit_each: true,
+            warnings: crate::privacy::WarningPolicy::Ask(None),
         };
         let out = f(&mut w)?;
         tx.commit()?;
@@ -593,6 +594,9 @@ pub struct Writer<'a> {
     /// Each change goes into the audit log; an import turns this off and records itself
     /// once instead.
     pub(crate) audit_each: bool,
+    /// Second-level identifier warnings: refused unless a reason is given (set one with
+    /// [`Writer::keep_warned_text`]); an import accepts them.
+    pub(crate) warnings: crate::privacy::WarningPolicy,
 }
 
 impl Writer<'_> {
@@ -608,6 +612,27 @@ impl Writer<'_> {
     /// Case work on one case: a caseworker's own organisation's cases only.
     pub fn require_case(&self, case_id: Uuid) -> Result<()> {
         crate::access::require_case(self.actor, crate::cases::case_owner(self.conn, case_id)?)
+    }
+
+    /// The worker's reason to keep text in this write that the identifier check warns
+    /// about (a likely date of birth, address or name). Recorded in the audit log with
+    /// the kinds found, never the text.
+    pub fn keep_warned_text(&mut self, reason: Option<crate::privacy::WarningOverride>) {
+        self.warnings = crate::privacy::WarningPolicy::Ask(reason);
+    }
+
+    /// Checks free text for `entity.field` of record `id`: identifiers refuse, warnings
+    /// refuse unless kept with a reason, which is audited.
+    pub(crate) fn check_text(&self, entity: &str, id: Uuid, field: &str, text: &str) -> Result<()> {
+        let kept = crate::privacy::check_free_text_warned(field, text, self.today, self.warnings)?;
+        let Some(kept) = kept else { return Ok(()) };
+        let kinds: Vec<&str> = kept.kinds.iter().map(|k| k.as_str()).collect();
+        self.audit_event(
+            AuditAction::WarningOverride,
+            entity,
+            id,
+            serde_json::json!({"field": field, "kinds": kinds, "reason": kept.reason.as_str()}),
+        )
     }
 
     pub(crate) fn log(&self, entity: &str, id: Uuid, action: &str, fields: &[&str]) -> Result<()> {

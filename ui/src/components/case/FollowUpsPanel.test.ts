@@ -57,7 +57,7 @@ describe('FollowUpsPanel', () => {
       purpose: 'check_referral',
       purpose_text: 'nagaan of het gesprek doorging',
       assignee_id: null,
-    });
+    }, null);
     expect(byId('followup-purpose')).toBeNull();
   });
 

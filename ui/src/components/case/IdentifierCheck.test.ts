@@ -21,7 +21,7 @@ async function setup(findings: Finding[]) {
 }
 
 describe('IdentifierCheck', () => {
-  it('shows warnings softly, one message per kind, and keeps save enabled', async () => {
+  it('shows each warned kind once and saves only with a reason, which it passes on', async () => {
     const { addNote, box, save } = await setup([
       warn('person_name', 0, 6),
       warn('date_of_birth', 10, 20),
@@ -38,9 +38,22 @@ describe('IdentifierCheck', () => {
       nlCase.identifiers.warnHint,
     ]);
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(save.disabled).toBe(false);
+    await waitFor(() => expect(save.disabled).toBe(true));
     await fireEvent.click(save);
-    await waitFor(() => expect(addNote).toHaveBeenCalledWith('c-1', 'Fatima, °12/03/1985, Kerkstraat 5'));
+    expect(addNote).not.toHaveBeenCalled();
+
+    const keep = screen.getByLabelText(nlCase.identifiers.keep.label) as HTMLSelectElement;
+    const offered = [...keep.options].map((o) => o.textContent);
+    expect(offered).toEqual([
+      nlCase.identifiers.keep.choose,
+      ...Object.values(nlCase.identifiers.keep.reason),
+    ]);
+    await fireEvent.change(keep, { target: { value: 'professional_contact' } });
+    await waitFor(() => expect(save.disabled).toBe(false));
+    await fireEvent.click(save);
+    await waitFor(() =>
+      expect(addNote).toHaveBeenCalledWith('c-1', 'Fatima, °12/03/1985, Kerkstraat 5', 'professional_contact'),
+    );
   });
 
   it('still blocks saving when a blocking identifier comes with warnings', async () => {
@@ -66,13 +79,17 @@ describe('IdentifierCheck', () => {
     expect(save.disabled).toBe(true); // empty note, not an identifier
   });
 
-  it('the fake backend warns on a date after ° and does not refuse it', async () => {
+  it('the fake backend, like core, refuses warned text without a reason and keeps it with one', async () => {
     const backend = createFakeBackend();
     await backend.unlock(FAKE_PASSPHRASE);
     expect(await backend.checkText('Zoon °2011, dochter °2014')).toEqual([
       warn('date_of_birth', 5, 10),
       warn('date_of_birth', 20, 25),
     ]);
-    await expect(backend.addNote('c-1', 'Zoon °2011, dochter °2014')).resolves.toBeTruthy();
+    await expect(backend.addNote('c-1', 'Zoon °2011, dochter °2014')).rejects.toMatchObject({
+      kind: 'identifier_warning',
+      field: 'body',
+    });
+    await expect(backend.addNote('c-1', 'Zoon °2011, dochter °2014', 'not_a_birth_date')).resolves.toBeTruthy();
   });
 });

@@ -39,7 +39,7 @@ describe('NotesPanel', () => {
     await fireEvent.input(box, { target: { value: 'Huurachterstand besproken' } });
     await waitFor(() => expect((screen.getByRole('button', { name: nlCase.notes.save }) as HTMLButtonElement).disabled).toBe(false));
     await fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
-    await waitFor(() => expect(addNote).toHaveBeenCalledWith('c-1', 'Huurachterstand besproken'));
+    await waitFor(() => expect(addNote).toHaveBeenCalledWith('c-1', 'Huurachterstand besproken', null));
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect((box as HTMLTextAreaElement).value).toBe('');
   });

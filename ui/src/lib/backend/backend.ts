@@ -3,9 +3,17 @@
 import type { Applied } from '../bindings/Applied';
 import type { AppErrorKind } from '../bindings/AppErrorKind';
 import type { AutoLocked } from '../bindings/AutoLocked';
+import type { AuditPage } from '../bindings/AuditPage';
+import type { AuditQuery } from '../bindings/AuditQuery';
+import type { AuditReport } from '../bindings/AuditReport';
+import type { NewUser } from '../bindings/NewUser';
+import type { RestoredBackup } from '../bindings/RestoredBackup';
+import type { Role } from '../bindings/Role';
+import type { User } from '../bindings/User';
 import type { BackupStatus } from '../bindings/BackupStatus';
 import type { Case } from '../bindings/Case';
 import type { CaseDetail } from '../bindings/CaseDetail';
+import type { WarningOverride } from '../bindings/WarningOverride';
 import type { CaseFilter } from '../bindings/CaseFilter';
 import type { CasePage } from '../bindings/CasePage';
 import type { CaseProfile } from '../bindings/CaseProfile';
@@ -30,6 +38,9 @@ import type { Partner } from '../bindings/Partner';
 import type { PassphraseStrength } from '../bindings/PassphraseStrength';
 import type { ReferralKpis } from '../bindings/ReferralKpis';
 import type { Reminder } from '../bindings/Reminder';
+import type { RetentionPreview } from '../bindings/RetentionPreview';
+import type { RetentionReport } from '../bindings/RetentionReport';
+import type { RetentionSetting } from '../bindings/RetentionSetting';
 import type { RightStep } from '../bindings/RightStep';
 import type { SessionInfo } from '../bindings/SessionInfo';
 import type { Settings } from '../bindings/Settings';
@@ -64,7 +75,9 @@ export interface Backend {
   updateCase(id: string, profile: CaseProfile): Promise<void>;
   closeCase(id: string, on: string): Promise<void>;
   reopenCase(id: string): Promise<void>;
-  addNote(caseId: string, body: string): Promise<string>;
+  /** `keepBecause`: the worker's reason to keep text the identifier check warns about
+   * (recorded in the audit log); without it, warned text is refused (`identifier_warning`). */
+  addNote(caseId: string, body: string, keepBecause?: WarningOverride | null): Promise<string>;
 
   // Referrals, rights, follow-ups, signals
   createReferral(input: NewReferral): Promise<string>;
@@ -72,10 +85,10 @@ export interface Backend {
   addRightsCheck(input: NewRightsCheck): Promise<string>;
   setRightStep(id: string, step: RightStep, on: string): Promise<void>;
   setNonTakeUp(id: string, reason: string | null, barrier: string | null): Promise<void>;
-  addFollowUp(input: NewFollowUp): Promise<string>;
+  addFollowUp(input: NewFollowUp, keepBecause?: WarningOverride | null): Promise<string>;
   completeFollowUp(id: string, on: string): Promise<void>;
   rescheduleFollowUp(id: string, dueOn: string): Promise<void>;
-  addSignal(input: NewSignal): Promise<string>;
+  addSignal(input: NewSignal, keepBecause?: WarningOverride | null): Promise<string>;
 
   /** Identifiers of a person in a text, found while typing (saving checks again). */
   checkText(text: string): Promise<Finding[]>;
@@ -106,6 +119,36 @@ export interface Backend {
    * saved file's name, or null when cancelled.
    */
   createBackup(): Promise<string | null>;
+  /**
+   * Restores a backup the person chooses in the shell's open dialog, with a passphrase
+   * that opened the store when the backup was made. Null when cancelled. A refused backup
+   * leaves the session open; after a restore (or a failed one) the store is locked.
+   */
+  restoreBackup(passphrase: string): Promise<RestoredBackup | null>;
+
+  // Retention of closed cases (administrators)
+  /** The period (null: none), its bounds and today's cut-off. */
+  retentionSetting(): Promise<RetentionSetting>;
+  /** Sets the period in months, or switches it off with null. */
+  setRetentionMonths(months: number | null): Promise<RetentionSetting>;
+  /** What a purge today would remove, with the token that purges exactly that. */
+  retentionPreview(): Promise<RetentionPreview>;
+  /** Purges what the preview with `token` showed, or nothing (`preview_changed`). */
+  retentionPurge(token: string): Promise<RetentionReport>;
+
+  // The recovery key (on the unlock screen)
+  /** Sets a new passphrase for the worker who created the store and unlocks as them. */
+  recoverStore(recoveryKey: string, newPassphrase: string): Promise<void>;
+
+  // Administrators: users and the audit log
+  listUsers(): Promise<User[]>;
+  /** The new user's id. */
+  addUser(input: NewUser): Promise<string>;
+  setUserRoles(worker: string, roles: Role[]): Promise<void>;
+  /** Deletes the user's key slot (their passphrase opens nothing) and rotates the data key. */
+  removeUser(worker: string): Promise<void>;
+  verifyAudit(): Promise<AuditReport>;
+  auditEntries(query: AuditQuery): Promise<AuditPage>;
 
   // Events from the shell, and desktop notifications
   onAutoLocked(handler: (event: AutoLocked) => void): Promise<Unlisten>;
@@ -128,8 +171,10 @@ const ERROR_KIND_SET: Record<AppErrorKind, true> = {
   store_corrupt: true,
   newer_version: true,
   validation: true,
+  identifier_warning: true,
   not_found: true,
   conflict: true,
+  preview_changed: true,
   import: true,
   cipher_missing: true,
   io: true,

@@ -15,6 +15,9 @@ import type { Partner } from '../bindings/Partner';
 import type { Referral } from '../bindings/Referral';
 import type { Term } from '../bindings/Term';
 import type { Applied } from '../bindings/Applied';
+import type { AuditLine } from '../bindings/AuditLine';
+import type { AuditProblem } from '../bindings/AuditProblem';
+import type { User } from '../bindings/User';
 import type { AutoLocked } from '../bindings/AutoLocked';
 import type { LockReason } from '../bindings/LockReason';
 import type { Figures } from '../bindings/Figures';
@@ -34,6 +37,8 @@ import type { Note } from '../bindings/Note';
 import type { ReferralEvent } from '../bindings/ReferralEvent';
 import type { ReferralState } from '../bindings/ReferralState';
 import type { RightsCheck } from '../bindings/RightsCheck';
+import type { RetentionPreview } from '../bindings/RetentionPreview';
+import type { RetentionSetting } from '../bindings/RetentionSetting';
 import type { Settings } from '../bindings/Settings';
 import type { Signal } from '../bindings/Signal';
 import type { TimelineEntry } from '../bindings/TimelineEntry';
@@ -63,6 +68,60 @@ export interface FakeOptions {
   demo?: boolean;
   /** When the last backup was made (Unix ms; null: never). Default: two days ago. */
   lastBackupAt?: number | null;
+  /** The roles of the worker who unlocks with `passphrase` (default: every role). */
+  roles?: Role[];
+  /** What verifying the audit log finds (default: nothing, the chain is intact). */
+  auditProblems?: AuditProblem[];
+  /** The store's retention period in months (default: none set). */
+  retentionMonths?: number | null;
+  /** Add cases closed years ago (2019, 2020 and 2024), which a retention period would purge. */
+  oldClosedCases?: boolean;
+}
+
+/** Closed long ago, for the retention preview: [code, opened_on, closed_on, partner index]. */
+export const FAKE_OLD_CLOSED_CASES: [string, string, string, number][] = [
+  ['D4RT-9KXM', '2018-02-12', '2019-03-04', 0],
+  ['F7QW-2LNB', '2019-05-20', '2020-01-17', 1],
+  ['T3HV-8MZC', '2022-09-01', '2024-02-29', 0],
+];
+
+/** `months` calendar months before an ISO date (the 31st becomes the month's last day), as core computes it. */
+export function fakeCutOff(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const total = y * 12 + (m - 1) - months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** What each role may (a copy of core's access.rs for the fake's sessions; core decides). */
+export const FAKE_ROLE_PERMISSIONS: Record<Role, Permission[]> = {
+  caseworker: ['case_work', 'case_lists'],
+  coordinator: ['case_lists', 'referral_figures'],
+  exporter: ['statistics'],
+  admin: ['manage_users', 'manage_settings', 'audit', 'maintenance'],
+};
+
+const AUDIT_SEED_ACTIONS = ['session.unlock', 'case.view', 'record.change', 'session.end'] as const;
+
+/** A log of `n` entries (oldest first), in the shape of the core's. */
+function seedAudit(n: number): AuditLine[] {
+  const start = Date.parse('2026-11-20T08:00:00');
+  return Array.from({ length: n }, (_, i) => {
+    const action = AUDIT_SEED_ACTIONS[i % AUDIT_SEED_ACTIONS.length];
+    return {
+      seq: i + 1,
+      at: start + i * 15 * 60 * 1000,
+      partner_id: ME.partner_id,
+      worker_id: ME.worker_id,
+      worker_name: 'An Peeters',
+      action,
+      entity: action === 'case.view' || action === 'record.change' ? 'case' : null,
+      entity_id: action === 'case.view' || action === 'record.change' ? 'c-1' : null,
+      detail: action === 'session.unlock' ? '{"method":"passphrase"}' : action === 'session.end' ? '{"reason":"locked"}' : action === 'record.change' ? '{"action":"update","fields":["municipality"]}' : '{}',
+    };
+  });
 }
 
 type Row = [code: string, nl: string, fr: string, en: string];
@@ -597,6 +656,13 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const cases = seedCases();
   const referrals = seedReferrals();
   const followUps = seedFollowUps();
+  if (options.oldClosedCases) {
+    FAKE_OLD_CLOSED_CASES.forEach(([code, opened, closed, partner], i) => {
+      const c = makeCase(90 + i, code, opened, '21001', ['income'], 'closed', FAKE_PARTNERS[partner]);
+      cases.push({ ...c, closed_on: closed });
+    });
+  }
+  let retentionMonths: number | null = options.retentionMonths ?? null;
   const partners = structuredClone(FAKE_PARTNERS);
   const notes: Note[] = [];
   const rights: RightsCheck[] = [];
@@ -610,6 +676,30 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   let seq = cases.length;
   let ids = 0;
   const nextId = (prefix: string) => `${prefix}-${++ids}-${Date.now()}`;
+  // Users and the audit log (admin screens). Each user has their own passphrase; the
+  // store's `passphrase` opens as the first user, who created the store.
+  type FakeUser = User & { passphrase: string | null };
+  const users: FakeUser[] = [
+    { id: ME.worker_id, display_name: 'An Peeters', roles: options.roles ?? [...ME.roles], active: true, can_unlock: true, is_me: true, passphrase: null },
+  ];
+  let currentUser = ME.worker_id;
+  const audit: AuditLine[] = seedAudit(60);
+  const me = () => users.find((u) => u.id === currentUser) ?? users[0];
+  function record(action: string, entity: string | null, entityId: string | null, detail: object) {
+    const last = audit[audit.length - 1];
+    audit.push({ seq: (last?.seq ?? 0) + 1, at: Date.now(), partner_id: ME.partner_id, worker_id: currentUser, worker_name: me().display_name, action, entity, entity_id: entityId, detail: JSON.stringify(detail) });
+  }
+  async function mayAdmin(permission: Permission): Promise<void> {
+    await unlocked();
+    if (!me().roles.some((r) => FAKE_ROLE_PERMISSIONS[r].includes(permission))) fail('forbidden', `needs ${permission}`);
+  }
+  function weak(p: string): boolean {
+    // Stand-in for the core's rule, which is the one that counts.
+    return p.trim().split(/\s+/).length < 4 && p.length < 20;
+  }
+  function otherAdmins(id: string): number {
+    return users.filter((u) => u.active && u.id !== id && u.roles.includes('admin')).length;
+  }
 
   function caseOf(id: string): Case {
     const c = cases.find((x) => x.id === id);
@@ -617,9 +707,15 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     return c;
   }
 
-  function checkText(field: string, text: string): void {
-    if (findIdentifiers(text).some((f) => f.severity === 'block'))
+  // Like core: identifiers refuse; warnings refuse unless the worker gave a reason.
+  function checkText(field: string, text: string, keepBecause?: string | null): void {
+    const found = findIdentifiers(text);
+    if (found.some((f) => f.severity === 'block'))
       fail('validation', 'contains an identifier of a person, which may not be stored', field);
+    if (found.some((f) => f.severity === 'warn') && !keepBecause)
+      fail('identifier_warning', 'probably identifies a person; rewrite it, or give a reason to keep it', field);
+    const kinds = [...new Set(found.filter((f) => f.severity === 'warn').map((f) => f.kind))];
+    if (kinds.length > 0) record('privacy.warning_override', null, null, { field, kinds, reason: keepBecause });
   }
 
   const wait = () =>
@@ -628,6 +724,46 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   async function unlocked(): Promise<void> {
     await wait();
     if (status !== 'unlocked') fail('locked', 'the store is locked: unlock it first');
+  }
+
+  function retentionSettingNow(): RetentionSetting {
+    const cut_off = retentionMonths === null ? null : fakeCutOff(FAKE_TODAY, retentionMonths);
+    return { months: retentionMonths, min_months: 12, max_months: 240, cut_off };
+  }
+
+  /** The cases closed before the cut-off, with what hangs off them; the token names them all. */
+  function retentionPreviewOf(months: number): RetentionPreview {
+    const cutOff = fakeCutOff(FAKE_TODAY, months);
+    const doomed = cases
+      .filter((c) => c.status === 'closed' && c.closed_on !== null && c.closed_on < cutOff)
+      .sort((a, b) => (a.closed_on ?? '').localeCompare(b.closed_on ?? '') || a.code.localeCompare(b.code));
+    const ids = new Set(doomed.map((c) => c.id));
+    const of = <T extends { case_id: string }>(list: T[]) => list.filter((x) => ids.has(x.case_id));
+    const counts = {
+      cases: doomed.length,
+      life_domains: doomed.reduce((n, c) => n + c.life_domains.length, 0),
+      notes: of(notes).length,
+      signals: of(signals).length,
+      referrals: of(referrals).length,
+      referral_events: 0,
+      referrals_to_other_partners: of(referrals).filter((r) => r.to_partner_id !== null).length,
+      rights_checks: of(rights).length,
+      rights_check_steps: 0,
+      follow_ups: of(followUps).length,
+      change_log: doomed.length * 2,
+      follow_ups_unlinked: 0,
+    };
+    const rows = [...of(notes), ...of(signals), ...of(referrals), ...of(rights), ...of(followUps)] as { id: string }[];
+    return {
+      months,
+      as_of: FAKE_TODAY,
+      cut_off: cutOff,
+      cases: doomed.map((c) => ({ code: c.code, opened_on: c.opened_on, closed_on: c.closed_on ?? '', owner_partner_id: c.owner_partner_id, owner_partner_name: c.partner_name })),
+      counts,
+      statistics_from: doomed.length ? doomed.map((c) => c.opened_on).sort()[0] : null,
+      statistics_until: doomed.length ? (doomed[doomed.length - 1].closed_on ?? null) : null,
+      token: `r1.${cutOff}.${[...ids, ...rows.map((r) => r.id)].join(',')}`,
+    };
   }
 
   function newCode(): string {
@@ -674,7 +810,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     async unlock(given: string) {
       await wait();
       if (status === 'missing') fail('store_not_found', 'no store');
-      if (given !== passphrase) fail('wrong_passphrase', 'wrong passphrase');
+      const user = users.find((u) => u.active && u.passphrase !== null && u.passphrase === given);
+      if (given !== passphrase && !user) fail('wrong_passphrase', 'wrong passphrase');
+      currentUser = user?.id ?? ME.worker_id;
       status = 'unlocked';
     },
 
@@ -755,11 +893,11 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       c.closed_on = null;
     },
 
-    async addNote(caseId, body) {
+    async addNote(caseId, body, keepBecause) {
       await unlocked();
       caseOf(caseId);
       if (!body.trim()) fail('validation', 'a note cannot be empty', 'body');
-      checkText('body', body);
+      checkText('body', body, keepBecause);
       const n: Note = { id: nextId('n'), case_id: caseId, body: body.trim(), created_at: Date.now(), created_by: ME.worker_id };
       notes.push(n);
       return n.id;
@@ -841,10 +979,10 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       r.barrier_type = barrier;
     },
 
-    async addFollowUp(input) {
+    async addFollowUp(input, keepBecause) {
       await unlocked();
       const c = caseOf(input.case_id);
-      if (input.purpose_text) checkText('purpose_text', input.purpose_text);
+      if (input.purpose_text) checkText('purpose_text', input.purpose_text, keepBecause);
       const f: FollowUp = { id: input.id ?? nextId('f'), case_id: c.id, case_code: c.code, referral_id: input.referral_id, rights_check_id: input.rights_check_id, due_on: input.due_on, purpose: input.purpose, purpose_text: input.purpose_text, assignee_id: input.assignee_id ?? ME.worker_id, done_on: null, reschedules: 0 };
       followUps.push(f);
       return f.id;
@@ -866,10 +1004,10 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       f.reschedules += 1;
     },
 
-    async addSignal(input) {
+    async addSignal(input, keepBecause) {
       await unlocked();
       caseOf(input.case_id);
-      checkText('text', input.text);
+      checkText('text', input.text, keepBecause);
       const x: Signal = { id: input.id ?? nextId('s'), case_id: input.case_id, theme: input.theme, text: input.text, created_at: Date.now() };
       signals.push(x);
       return x.id;
@@ -898,7 +1036,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async session() {
       await unlocked();
-      return { actor: { ...ME }, partner_name: FAKE_PARTNERS[0].name, worker_name: 'An Peeters', today: FAKE_TODAY, demo: options.demo ?? false, settings: { ...settings }, permissions: [...ALL_PERMISSIONS] };
+      return { actor: { ...ME }, partner_name: FAKE_PARTNERS[0].name, worker_name: me().display_name, today: FAKE_TODAY, demo: options.demo ?? false, settings: { ...settings }, permissions: ALL_PERMISSIONS.filter((p) => me().roles.some((r) => FAKE_ROLE_PERMISSIONS[r].includes(p))) };
     },
 
     async saveSettings(next) {
@@ -999,6 +1137,47 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       return fakeExportName(fakeMonthlyStats(request), options);
     },
 
+    async retentionSetting() {
+      await unlocked();
+      return retentionSettingNow();
+    },
+
+    async setRetentionMonths(months) {
+      await mayAdmin('manage_settings');
+      if (months !== null && (!Number.isInteger(months) || months < 12 || months > 240))
+        fail('validation', 'must be 12 to 240 months', 'retention_months');
+      retentionMonths = months;
+      record('record.change', 'settings', null, { action: 'update', fields: ['retention_months'] });
+      return retentionSettingNow();
+    },
+
+    async retentionPreview(): Promise<RetentionPreview> {
+      await mayAdmin('maintenance');
+      if (retentionMonths === null) fail('validation', 'no retention period is set', 'retention_months');
+      return retentionPreviewOf(retentionMonths);
+    },
+
+    async retentionPurge(token) {
+      await mayAdmin('maintenance');
+      if (retentionMonths === null) fail('validation', 'no retention period is set', 'retention_months');
+      const p = retentionPreviewOf(retentionMonths);
+      if (p.token !== token) fail('preview_changed', 'the cases to purge changed since the preview');
+      const gone = new Set(cases.filter((c) => p.cases.some((x) => x.code === c.code)).map((c) => c.id));
+      const keep = <T extends { case_id: string }>(list: T[]) => {
+        const kept = list.filter((x) => !gone.has(x.case_id));
+        list.splice(0, list.length, ...kept);
+      };
+      keep(notes);
+      keep(referrals);
+      keep(followUps);
+      keep(rights);
+      keep(signals);
+      const kept = cases.filter((c) => !gone.has(c.id));
+      cases.splice(0, cases.length, ...kept);
+      record('retention.purge', null, null, { cut_off: p.cut_off, months: p.months, counts: p.counts });
+      return { cut_off: p.cut_off, counts: p.counts, checkpointed: true };
+    },
+
     async backupStatus() {
       await unlocked();
       const due = lastBackupAt === null || Date.now() - lastBackupAt > BACKUP_REMINDER_DAYS * DAY_MS;
@@ -1010,6 +1189,82 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       // No dialog here: "saved" at once under the name the shell would offer.
       lastBackupAt = Date.now();
       return fakeBackupName(new Date(lastBackupAt));
+    },
+
+    async restoreBackup(given) {
+      await mayAdmin('maintenance');
+      // No dialog here: the backup made last is "chosen".
+      if (lastBackupAt === null) fail('validation', 'no backup to restore', 'backup');
+      if (given !== passphrase) fail('wrong_passphrase', 'wrong passphrase');
+      status = 'locked';
+      return { file: fakeBackupName(new Date(lastBackupAt)), createdAt: lastBackupAt };
+    },
+
+    async recoverStore(recoveryKey, newPassphrase) {
+      await wait();
+      if (status === 'missing') fail('store_not_found', 'no store');
+      if (weak(newPassphrase)) fail('validation', 'passphrase too weak', 'passphrase');
+      if (recoveryKey.replace(/[\s-]/g, '').toUpperCase() !== FAKE_RECOVERY_KEY.replace(/-/g, ''))
+        fail('wrong_passphrase', 'wrong recovery key');
+      passphrase = newPassphrase;
+      currentUser = ME.worker_id;
+      status = 'unlocked';
+      record('session.unlock', null, null, { method: 'recovery_key' });
+      record('passphrase.change', null, null, { by: 'recovery_key' });
+    },
+
+    async listUsers() {
+      await mayAdmin('manage_users');
+      return users
+        .map(({ passphrase: _p, ...u }) => ({ ...u, roles: [...u.roles], can_unlock: u.active, is_me: u.id === currentUser }))
+        .sort((a, b) => a.display_name.localeCompare(b.display_name));
+    },
+
+    async addUser(input) {
+      await mayAdmin('manage_users');
+      const name = input.displayName.trim();
+      if (!name) fail('validation', 'required', 'display_name');
+      if (input.roles.length === 0) fail('validation', 'a user needs at least one role', 'roles');
+      if (weak(input.passphrase)) fail('validation', 'passphrase too weak', 'passphrase');
+      const id = nextId('w');
+      users.push({ id, display_name: name, roles: [...input.roles], active: true, can_unlock: true, is_me: false, passphrase: input.passphrase });
+      record('user.add', 'worker', id, { roles: input.roles });
+      return id;
+    },
+
+    async setUserRoles(worker, roles) {
+      await mayAdmin('manage_users');
+      const u = users.find((x) => x.id === worker && x.active);
+      if (!u) fail('not_found', 'user not found');
+      if (roles.length === 0) fail('validation', 'a user needs at least one role', 'roles');
+      if (u.roles.includes('admin') && !roles.includes('admin') && otherAdmins(worker) === 0)
+        fail('conflict', 'the store needs at least one admin');
+      record('role.change', 'worker', worker, { from: u.roles, to: roles });
+      u.roles = [...roles];
+    },
+
+    async removeUser(worker) {
+      await mayAdmin('manage_users');
+      if (worker === currentUser) fail('conflict', 'you cannot remove yourself');
+      const u = users.find((x) => x.id === worker && x.active);
+      if (!u) fail('not_found', 'user not found');
+      if (u.roles.includes('admin') && otherAdmins(worker) === 0) fail('conflict', 'the store needs at least one admin');
+      u.active = false;
+      u.passphrase = null;
+      record('user.remove', 'worker', worker, { roles: u.roles });
+    },
+
+    async verifyAudit() {
+      await mayAdmin('audit');
+      const problems = options.auditProblems ?? [];
+      return { ok: problems.length === 0, entries: audit.length, anchored: audit.length, problems, messages: [] };
+    },
+
+    async auditEntries(query) {
+      await mayAdmin('audit');
+      if (query.limit < 1 || query.limit > 500) fail('validation', 'a page holds 1 to 500 entries', 'limit');
+      const rows = [...audit].reverse().filter((e) => !query.action || e.action === query.action);
+      return { total: rows.length, offset: query.offset, entries: structuredClone(rows.slice(query.offset, query.offset + query.limit)) };
     },
 
     async today(): Promise<Today> {
