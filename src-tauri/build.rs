@@ -41,6 +41,14 @@ const COMMANDS: &[&str] = &[
     "set_retention_months",
     "retention_preview",
     "retention_purge",
+    "restore_backup",
+    "recover_store",
+    "list_users",
+    "add_user",
+    "set_user_roles",
+    "remove_user",
+    "verify_audit",
+    "audit_entries",
 ];
 
 fn main() {

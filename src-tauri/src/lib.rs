@@ -158,6 +158,14 @@ pub fn run() {
             commands::retention::set_retention_months,
             commands::retention::retention_preview,
             commands::retention::retention_purge,
+            commands::backup::restore_backup,
+            commands::store::recover_store,
+            commands::users::list_users,
+            commands::users::add_user,
+            commands::users::set_user_roles,
+            commands::users::remove_user,
+            commands::audit::verify_audit,
+            commands::audit::audit_entries,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -104,6 +104,14 @@ pub struct RestoreInfo {
     pub kept: Vec<PathBuf>,
 }
 
+/// A backup checked by [`Store::prepare_restore`], ready for [`Store::restore_prepared`].
+pub struct RestorePlan {
+    backup: PathBuf,
+    passphrase: zeroize::Zeroizing<String>,
+    /// What the checked backup holds.
+    pub info: BackupInfo,
+}
+
 /// How the data key in a backup is unwrapped.
 #[derive(Clone, Copy)]
 pub enum BackupSecret<'a> {
@@ -231,6 +239,7 @@ impl Store {
 
     /// The last backup and whether a reminder is due (after [`DEFAULT_REMINDER_DAYS`]).
     pub fn backup_status(&self) -> Result<BackupStatus> {
+        self.require(crate::access::Permission::Maintenance)?;
         let last_backup_at = self.last_backup()?;
         Ok(BackupStatus {
             last_backup_at,
@@ -261,6 +270,36 @@ impl Store {
     /// audit log.
     pub fn restore(store_path: &Path, backup_path: &Path, passphrase: &str) -> Result<RestoreInfo> {
         restore(store_path, backup_path, passphrase, Inject::Nothing)
+    }
+
+    /// Checks a backup for restoring over this open store (as the app does): the worker
+    /// may do maintenance, the file passes every check with `passphrase` in a temporary
+    /// directory, and it is a backup of this store. Nothing is touched, and on a refusal
+    /// the store stays open. Hand the plan to [`Store::restore_prepared`].
+    pub fn prepare_restore(&self, backup_path: &Path, passphrase: &str) -> Result<RestorePlan> {
+        self.require(crate::access::Permission::Maintenance)?;
+        let info = Store::verify_backup(backup_path, passphrase)?;
+        if info.store_id != self.store_id()? {
+            return Err(refused("this backup is of another store"));
+        }
+        Ok(RestorePlan {
+            backup: backup_path.to_path_buf(),
+            passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
+            info,
+        })
+    }
+
+    /// Ends this session (recorded as `restore`) and restores the planned backup in its
+    /// place with [`Store::restore`], which checks everything again and keeps the replaced
+    /// files. The store is closed afterwards, also when the restore fails: the worker
+    /// unlocks again, after a restore with a passphrase that was valid when the backup was
+    /// made.
+    pub fn restore_prepared(self, plan: RestorePlan) -> Result<RestoreInfo> {
+        self.require(crate::access::Permission::Maintenance)?;
+        let RestorePlan { backup, passphrase, .. } = plan;
+        let path = self.paths().db.clone();
+        self.close("restore")?;
+        Store::restore(&path, &backup, &passphrase)
     }
 
     fn store_id(&self) -> Result<Uuid> {
@@ -880,6 +919,57 @@ mod tests {
             ["backup.create", "session.unlock", "backup.restore", "session.end", "session.unlock"]
         );
         assert_eq!(table(&after, "case_file").len(), 5, "the case opened after the backup is gone");
+    }
+
+    #[test]
+    fn an_open_store_is_restored_by_an_admin_after_the_backup_was_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, bak, info) = store_and_backup(dir.path());
+        let mut store = Store::open(&db, PASS).unwrap();
+        store.write(|w| w.open_case(&new_case(day(20), profile("21010", &["debts"])))).unwrap();
+        let cases = |s: &Store| -> i64 { s.conn().query_row("SELECT count(*) FROM case_file", [], |r| r.get(0)).unwrap() };
+        assert_eq!(cases(&store), 4);
+
+        // Refusals leave the session open and the files as they were.
+        let (files, _) = snapshot(&db);
+        let other = dir.path().join("other.schakelbackup");
+        let other_store = store_at(&dir.path().join("o.db"), "CAW Ander", None);
+        other_store.backup_to(&other).unwrap();
+        drop(other_store);
+        for (path, pass, kind) in [
+            (&bak, "not the passphrase of then", crate::ErrorKind::WrongPassphrase),
+            (&dir.path().join("missing.schakelbackup"), PASS, crate::ErrorKind::Validation),
+            (&other, PASS, crate::ErrorKind::Validation),
+        ] {
+            let err = store.prepare_restore(path, pass).err().unwrap();
+            assert_eq!(err.kind(), kind, "{err}");
+            assert_eq!(cases(&store), 4, "still open");
+        }
+        assert!(snapshot(&db).0 == files, "a refused restore changed the store's files");
+
+        // A caseworker may not restore.
+        store
+            .add_user(&crate::users::NewUser {
+                display_name: "Sam".into(),
+                roles: vec![crate::access::Role::Caseworker],
+                passphrase: "a long enough passphrase for sam".into(),
+            })
+            .unwrap();
+        store.close("locked").unwrap();
+        let sam = Store::open(&db, "a long enough passphrase for sam").unwrap();
+        assert_eq!(sam.prepare_restore(&bak, PASS).err().unwrap().kind(), crate::ErrorKind::Forbidden);
+        drop(sam);
+
+        let store = Store::open(&db, PASS).unwrap();
+        let plan = store.prepare_restore(&bak, PASS).unwrap();
+        assert_eq!(plan.info.created_at, info.created_at);
+        let restored = store.restore_prepared(plan).unwrap();
+        assert!(!restored.kept.is_empty());
+        let store = Store::open(&db, PASS).unwrap();
+        assert_eq!(cases(&store), 3, "the case opened after the backup is gone");
+        let actions: Vec<String> = store.audit_entries(4).unwrap().into_iter().map(|e| e.action).collect();
+        assert!(actions.contains(&"backup.restore".to_owned()), "{actions:?}");
+        assert!(store.verify_audit().unwrap().ok);
     }
 
     #[test]

@@ -1,13 +1,18 @@
 //! Backups from the app: the save dialog is opened here, from Rust, so the web view never
 //! names a path (as for statistics exports); in test mode `SCHAKEL_EXPORT_DIR` replaces
-//! the dialog. Restoring needs the store closed and stays on the command line for now
-//! (`schakel backup restore`). Log lines name the event, never a path.
+//! the dialog. A restore opens the file dialog here too (`SCHAKEL_RESTORE_FILE` in test
+//! mode names the file); core checks the backup while the store is still open, then ends
+//! the session and restores, so the app is locked afterwards. Log lines name the event,
+//! never a path.
 
 use std::path::PathBuf;
 
+use schakel_core::access::Permission;
 use schakel_core::backup::{BackupStatus, EXTENSION, default_file_name};
+use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
 
 use crate::commands::stats::EXPORT_DIR_ENV;
 use crate::error::{AppError, AppResult};
@@ -36,6 +41,68 @@ pub async fn create_backup(app: AppHandle) -> AppResult<Option<String>> {
         Ok(Some(path.file_name().map_or(suggested, |n| n.to_string_lossy().into_owned())))
     })
     .await
+}
+
+/// `SCHAKEL_RESTORE_FILE`, honoured in test mode only: the backup a restore reads,
+/// without a dialog.
+pub const RESTORE_FILE_ENV: &str = "SCHAKEL_RESTORE_FILE";
+
+/// What a restore did: the store is locked again and holds the backup's content.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoredBackup {
+    /// The chosen file's name (not its folder).
+    pub file: String,
+    /// When the restored backup was made (Unix ms).
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// Asks which backup to restore and restores it over the open store with `passphrase`
+/// (one that opened the store when the backup was made). `None` when the dialog was
+/// cancelled. A backup that is refused (wrong passphrase, damaged, another store's) leaves
+/// the session open; after the restore, and if the restore itself fails, the store is
+/// locked and the UI shows the unlock screen.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, passphrase: String) -> AppResult<Option<RestoredBackup>> {
+    let passphrase = Zeroizing::new(passphrase);
+    // Asked before the dialog, so that a worker who may not restore sees no dialog.
+    with_store(app.clone(), |store| store.require(Permission::Maintenance)).await?;
+    let dialog_app = app.clone();
+    let Some(path) = blocking(app.clone(), move |_| source(&dialog_app)).await? else {
+        log::info!("restore cancelled");
+        return Ok(None);
+    };
+    blocking(app, move |state| {
+        let mut slot = state.slot();
+        let plan = slot.as_ref().ok_or(AppError::Locked)?.prepare_restore(&path, &passphrase)?;
+        let store = slot.take().ok_or(AppError::Locked)?;
+        if let Ok(mut notified) = state.notified.lock() {
+            notified.clear();
+        }
+        let info = store.restore_prepared(plan)?;
+        log::info!("backup restored; the store is locked");
+        Ok(Some(RestoredBackup {
+            file: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            created_at: info.backup.created_at,
+        }))
+    })
+    .await
+}
+
+/// The backup to restore: `SCHAKEL_RESTORE_FILE` in test mode, else the user's choice in
+/// an open dialog (`None` if cancelled).
+fn source(app: &AppHandle) -> AppResult<Option<PathBuf>> {
+    if let Some(file) = crate::test_mode().then(|| std::env::var_os(RESTORE_FILE_ENV)).flatten() {
+        return Ok(Some(PathBuf::from(file)));
+    }
+    let mut dialog = app.dialog().file().add_filter("Schakel backup", &[EXTENSION]);
+    if let Some(window) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&window);
+    }
+    let Some(chosen) = dialog.blocking_pick_file() else { return Ok(None) };
+    Ok(Some(chosen.into_path().map_err(|_| AppError::Internal)?))
 }
 
 /// `SCHAKEL_EXPORT_DIR` in test mode, else the user's choice in a save dialog (`None` if

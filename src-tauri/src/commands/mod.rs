@@ -3,6 +3,7 @@
 //! few that need no store and take microseconds.
 #![allow(clippy::needless_pass_by_value, reason = "Tauri hands command arguments over by value")]
 
+pub mod audit;
 pub mod backup;
 pub mod cases;
 pub mod follow_ups;
@@ -17,3 +18,4 @@ pub mod signals;
 pub mod stats;
 pub mod store;
 pub mod today;
+pub mod users;

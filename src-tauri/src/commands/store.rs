@@ -102,3 +102,27 @@ pub async fn lock(app: AppHandle) -> AppResult<()> {
     })
     .await
 }
+
+/// Opens the store with the recovery key and sets a new passphrase for the worker who
+/// created it (core checks the new passphrase's strength first); the store stays
+/// unlocked as that worker. A wrong recovery key counts as a failed unlock.
+#[tauri::command]
+pub async fn recover_store(app: AppHandle, recovery_key: String, new_passphrase: String) -> AppResult<()> {
+    let recovery_key = Zeroizing::new(recovery_key);
+    let new_passphrase = Zeroizing::new(new_passphrase);
+    blocking(app, move |state| {
+        let mut slot = state.slot();
+        if slot.is_some() {
+            // Recovery is for a locked store: the unlocked session is ended first, as a lock.
+            drop(slot);
+            state.lock_store("locked");
+            slot = state.slot();
+        }
+        let store = Store::recover(&state.store_path, &recovery_key, &new_passphrase)?;
+        state.set_idle_limit(&store.settings()?);
+        *slot = Some(store);
+        log::info!("store recovered with the recovery key");
+        Ok(())
+    })
+    .await
+}
