@@ -25,3 +25,10 @@ pub fn connection(db: &Path, passphrase: &str) -> Result<rusqlite::Connection> {
     conn.pragma_update(None, "key", &*key.pragma_value())?;
     Ok(conn)
 }
+
+/// The store's data key as lowercase hex, for tests that scan every file for it.
+pub fn data_key_hex(db: &Path, passphrase: &str) -> Result<String> {
+    let (key, _) = KeyFile::read(&StorePaths::new(db).keys)?.unlock_passphrase(passphrase)?;
+    let value = key.pragma_value();
+    Ok(value.trim_start_matches("x'").trim_end_matches('\'').to_owned())
+}
