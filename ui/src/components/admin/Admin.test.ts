@@ -196,7 +196,7 @@ describe('Beheer: audit log', () => {
     await waitFor(() => expect(list).toHaveBeenLastCalledWith({ action: 'session.unlock', offset: 0, limit: AUDIT_PAGE_SIZE }));
     await waitFor(() => expect(rows().every((r) => r.cells[3].textContent === a.action.session_unlock)).toBe(true));
     expect(rows().length).toBeGreaterThan(0);
-    expect(rows()[0].cells[4].textContent).toContain('method: passphrase');
+    expect(rows()[0].cells[4].textContent).toContain(`${a.detailKey.method}: ${a.detailValue.passphrase}`);
   });
 
   it('offers every action of the core, translated in each language', () => {
