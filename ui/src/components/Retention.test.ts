@@ -57,6 +57,7 @@ describe('Settings: retention', () => {
     const cutOff = fakeCutOff(FAKE_TODAY, 36);
     expect(byId('retention-cutoff').textContent).toContain(be(cutOff));
 
+    await backend.addNote('c-90', 'Belt volgende week terug');
     await fireEvent.click(byId('retention-preview'));
     const list = await waitFor(() => byId('retention-list'));
     const expected = FAKE_OLD_CLOSED_CASES.filter(([, , closed]) => closed < cutOff);
@@ -66,6 +67,9 @@ describe('Settings: retention', () => {
     expect(rows.map((r) => r.querySelector('td')?.textContent)).toEqual(expected.map(([code]) => code));
     expect(rows.map((r) => r.querySelectorAll('td')[1].textContent)).toEqual(expected.map(([, , closed]) => be(closed)));
     expect(list.textContent).toContain(`${expected.length} dossiers werden vóór ${be(cutOff)} afgesloten`);
+    // One of a kind in the singular, several in the plural.
+    expect(list.textContent).toContain('Samen met: 1 notitie, 0 signalen, 0 doorverwijzingen (0 stappen)');
+    expect(list.textContent).toContain(`${expected.length} levensdomeinen`);
 
     // The purge asks first; cancelling purges nothing.
     await fireEvent.click(byId('retention-purge'));
