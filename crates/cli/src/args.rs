@@ -126,6 +126,12 @@ pub struct BenchArgs {
     /// Repetitions per query.
     #[arg(long, default_value_t = 50)]
     pub runs: u32,
+    /// Repetitions of the unlock (Argon2id included).
+    #[arg(long, default_value_t = 5)]
+    pub unlock_runs: u32,
+    /// Cases in the record file of the import measurement (38 records each; 0: skip).
+    #[arg(long, default_value_t = 5_000)]
+    pub import_cases: u32,
     /// Write the figures as JSON to this file too.
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -74,10 +74,10 @@ impl Writer<'_> {
         self.require_case(f.case_id)?;
         self.vocab.check(Vocab::FollowUpPurpose, "purpose", &f.purpose)?;
         let text = f.purpose_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        if let Some(t) = text {
-            if t.chars().count() > 200 {
-                return Err(Error::validation("purpose_text", "at most 200 characters"));
-            }
+        if let Some(t) = text
+            && t.chars().count() > 200
+        {
+            return Err(Error::validation("purpose_text", "at most 200 characters"));
         }
         let id = f.id.unwrap_or_else(crate::ids::new_id);
         if let Some(t) = text {

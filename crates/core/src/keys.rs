@@ -55,6 +55,12 @@ impl DataKey {
         Ok(DataKey(k))
     }
 
+    /// A key that opens nothing: the benchmark's plaintext copy has none.
+    #[cfg(feature = "bench-plain")]
+    pub(crate) fn none() -> Self {
+        DataKey(Zeroizing::new([0u8; 32]))
+    }
+
     /// The value for `PRAGMA key`: a raw key, so SQLCipher runs no second KDF.
     pub(crate) fn pragma_value(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(67));

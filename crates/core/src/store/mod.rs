@@ -382,7 +382,18 @@ impl Store {
         data_key: DataKey,
         worker: Option<Uuid>,
     ) -> Result<Store> {
-        let mut conn = connect(&paths.db, &data_key, false)?;
+        let conn = connect(&paths.db, &data_key, false)?;
+        Store::from_connection(paths, lock, conn, data_key, worker)
+    }
+
+    /// The rest of an open, once the connection has proved its key.
+    fn from_connection(
+        paths: StorePaths,
+        lock: File,
+        mut conn: Connection,
+        data_key: DataKey,
+        worker: Option<Uuid>,
+    ) -> Result<Store> {
         // Read-only checks first: nothing is written to a store we cannot use.
         migrate::check_not_newer(&conn)?;
         configure(&conn)?;
@@ -528,6 +539,29 @@ impl Store {
     pub fn checkpoint(&self) -> Result<()> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// How many rows the main tables hold (for `schakel bench` and administrators).
+    pub fn record_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        self.require(Permission::Maintenance)?;
+        const TABLES: [&str; 9] = [
+            "case_file",
+            "referral",
+            "referral_event",
+            "rights_check",
+            "rights_check_step",
+            "follow_up",
+            "note",
+            "signal",
+            "audit_log",
+        ];
+        TABLES
+            .iter()
+            .map(|t| {
+                let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+                Ok((*t, n))
+            })
+            .collect()
     }
 
     /// Integrity and cipher check: SQLCipher's page HMACs, SQLite's structure, foreign keys.
@@ -791,6 +825,11 @@ fn settle_rotation(db: &Path, keyfile: &mut KeyFile, unlocked: keys::Unlocked) -
 
 /// Opens the database file with the data key and proves the key works, without writing.
 fn connect(db: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+    connect_keyed(db, Some(key), create)
+}
+
+/// `key: None` only for the benchmark's plaintext copy (`plain.rs`).
+fn connect_keyed(db: &Path, key: Option<&DataKey>, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -800,7 +839,9 @@ fn connect(db: &Path, key: &DataKey, create: bool) -> Result<Connection> {
     // SQLCipher logs decryption failures to standard error by default; `check` reports
     // them instead, and nothing reaches a log behind the user's back.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
-    conn.pragma_update(None, "key", &*key.pragma_value())?;
+    if let Some(key) = key {
+        conn.pragma_update(None, "key", &*key.pragma_value())?;
+    }
     // Temp tables and sort spills stay in memory, never in plaintext temp files.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Decrypting a page costs more than reading it: keep up to 64 MiB of decrypted pages
@@ -855,6 +896,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "busy_timeout", 2000)?;
     Ok(())
 }
+
+#[cfg(feature = "bench-plain")]
+mod plain;
 
 #[cfg(test)]
 mod rotation_tests;
