@@ -3,8 +3,12 @@
 //! (`error.rs`), and the store lives in `AppState` while unlocked.
 
 pub mod commands;
+#[cfg(test)]
+mod config_tests;
 pub mod error;
+pub mod ipc_limits;
 pub mod os_lock;
+pub mod panic_hook;
 pub mod state;
 pub mod ticker;
 
@@ -24,8 +28,11 @@ pub const STORE_ENV: &str = "SCHAKEL_STORE";
 /// directory too.
 pub const TEST_MODE_ENV: &str = "SCHAKEL_TEST_MODE";
 
+/// Debug builds only (the end-to-end tests run one): a release build ignores the variable,
+/// so no environment can turn off the save dialog, the single-instance guard or the
+/// user's auto-lock time.
 pub(crate) fn test_mode() -> bool {
-    std::env::var(TEST_MODE_ENV).is_ok_and(|v| v == "1")
+    cfg!(debug_assertions) && std::env::var(TEST_MODE_ENV).is_ok_and(|v| v == "1")
 }
 
 /// Where the store is: `SCHAKEL_STORE`, else the test-mode temp dir, else
@@ -91,6 +98,7 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 }
 
 pub fn run() {
+    panic_hook::install();
     let mut builder = tauri::Builder::default();
     // Registered first, as the plugin requires: a second launch focuses this window
     // instead of racing for the store's lock.
@@ -119,7 +127,7 @@ pub fn run() {
             log::info!("Schakel {} started", env!("CARGO_PKG_VERSION"));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(ipc_limits::guard(tauri::generate_handler![
             commands::store::store_status,
             commands::store::create_store,
             commands::store::unlock,
@@ -166,10 +174,11 @@ pub fn run() {
             commands::users::remove_user,
             commands::audit::verify_audit,
             commands::audit::audit_entries,
-        ])
+        ]))
         .run(tauri::generate_context!());
     if let Err(e) = result {
-        log::error!("Schakel stopped with an error: {e}");
+        // The log gets no detail (it may name a path); standard error does, for the person starting it.
+        log::error!("Schakel stopped with an error");
         eprintln!("Schakel could not start: {e}");
         std::process::exit(1);
     }

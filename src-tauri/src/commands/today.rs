@@ -11,6 +11,9 @@ use crate::state::with_store;
 
 /// Rows per list when the UI asks for no particular number.
 const DEFAULT_LIMIT: u32 = 50;
+/// The most rows per list, as for a page of the case list: a number from the web view
+/// never asks for every row there is.
+const MAX_LIMIT: u32 = 500;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -26,7 +29,7 @@ pub struct Today {
 
 #[tauri::command]
 pub async fn today(app: AppHandle, limit: Option<u32>) -> AppResult<Today> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     with_store(app, move |store| {
         let today = store.today();
         let actor = store.actor();
