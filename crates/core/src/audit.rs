@@ -222,7 +222,7 @@ fn blob32(v: Vec<u8>, what: &str) -> Result<[u8; 32]> {
 /// The newest entry's sequence number and hash (0 and the genesis hash when empty).
 pub(crate) fn head(conn: &Connection) -> Result<(i64, [u8; 32])> {
     let row: Option<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .prepare_cached("SELECT seq, hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match row {
@@ -389,7 +389,7 @@ impl Store {
     pub(crate) fn audit_view(&self, case_id: Uuid) -> Result<()> {
         let last: Option<(String, Option<Uuid>, Option<Uuid>)> = self
             .conn()
-            .prepare_cached("SELECT action, entity_id, worker_id FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .prepare_cached("SELECT action, entity_id, worker_id FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let me = self.actor().worker_id;

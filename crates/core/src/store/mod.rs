@@ -901,6 +901,9 @@ fn configure(conn: &Connection) -> Result<()> {
 mod plain;
 
 #[cfg(test)]
+mod plan_tests;
+
+#[cfg(test)]
 mod rotation_tests;
 
 #[cfg(test)]
