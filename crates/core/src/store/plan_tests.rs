@@ -32,8 +32,10 @@ const LARGE: [&str; 11] = [
     "audit_log",
 ];
 
-/// The hot calls, by name, each a closure over the store.
-type Call<'a> = (&'a str, Box<dyn Fn(&Store) -> crate::Result<()> + 'a>);
+/// A hot call: a closure over the store.
+type Run<'a> = Box<dyn Fn(&Store) -> crate::Result<()> + 'a>;
+/// The hot calls, by name.
+type Call<'a> = (&'a str, Run<'a>);
 
 fn full_scan(detail: &str) -> Option<&'static str> {
     let rest = detail.strip_prefix("SCAN ")?;
@@ -78,7 +80,7 @@ fn the_hot_queries_use_indexes_and_scan_no_large_table() {
         )
         .expect("trace");
 
-    let page = |f: CaseFilter| -> Box<dyn Fn(&Store) -> crate::Result<()>> {
+    let page = |f: CaseFilter| -> Run<'static> {
         Box::new(move |s: &Store| s.list_cases(&f).map(|_| ()))
     };
     let code = case.code.clone();
