@@ -114,11 +114,7 @@ const PARTNER_COLS: &str = "id, owner_partner_id, kind, name, municipality_code"
 impl Writer<'_> {
     pub fn add_partner(&mut self, p: &NewPartner) -> Result<Uuid> {
         self.require(crate::access::Permission::ManageSettings)?;
-        let name = p.name.trim();
-        if name.is_empty() {
-            return Err(Error::validation("name", "required"));
-        }
-        crate::privacy::check_free_text("name", name)?;
+        let name = crate::privacy::check_name("name", &p.name)?;
         let kind = p.kind.ok_or_else(|| Error::validation("kind", "required"))?;
         if let Some(m) = &p.municipality {
             self.vocab.check(Vocab::Municipality, "municipality", m)?;
@@ -142,10 +138,7 @@ impl Writer<'_> {
 
     pub fn add_worker(&mut self, partner_id: Uuid, display_name: &str) -> Result<Uuid> {
         self.require(crate::access::Permission::ManageUsers)?;
-        let name = display_name.trim();
-        if name.is_empty() {
-            return Err(Error::validation("display_name", "required"));
-        }
+        let name = crate::privacy::check_name("display_name", display_name)?;
         let id = crate::ids::new_id();
         self.conn.execute(
             "INSERT INTO worker (id, owner_partner_id, display_name, created_at, updated_at, created_by)
@@ -162,7 +155,7 @@ impl Writer<'_> {
         if code.is_empty() || code.len() > 40 {
             return Err(Error::validation("code", "1 to 40 characters"));
         }
-        crate::privacy::check_free_text("name", &p.name)?;
+        let name = crate::privacy::check_name("name", &p.name)?;
         if let Some(end) = p.ends_on
             && end < p.starts_on
         {
@@ -179,7 +172,7 @@ impl Writer<'_> {
                 id,
                 self.actor.partner_id,
                 code,
-                p.name.trim(),
+                name,
                 dates::iso(p.starts_on),
                 p.ends_on.map(dates::iso),
                 self.now,

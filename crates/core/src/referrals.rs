@@ -462,7 +462,9 @@ impl Writer<'_> {
                     return Err(Error::validation("to_partner", "unknown partner"));
                 }
             }
-            (None, Some(name)) => crate::privacy::check_free_text("outside_service", name)?,
+            (None, Some(name)) => {
+                crate::privacy::check_name("outside_service", name)?;
+            }
         }
         let project_id = match &r.project {
             None => None,

@@ -69,10 +69,7 @@ impl Store {
     /// Adds a user with roles and a first passphrase (its own key slot).
     pub fn add_user(&mut self, u: &NewUser) -> Result<Uuid> {
         self.require(Permission::ManageUsers)?;
-        let name = u.display_name.trim();
-        if name.is_empty() {
-            return Err(Error::validation("display_name", "required"));
-        }
+        let name = crate::privacy::check_name("display_name", &u.display_name)?;
         let roles = Roles::of(&u.roles);
         if roles.is_empty() {
             return Err(Error::validation("roles", "a user needs at least one role"));

@@ -88,6 +88,23 @@ pub fn check_free_text_warned(
     }
 }
 
+/// The longest name (of an organisation, a worker, a project, an outside service).
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// A name as typed: trimmed, required, at most [`MAX_NAME_CHARS`] characters, and free of
+/// identifiers like every free text.
+pub fn check_name<'a>(field: &str, name: &'a str) -> Result<&'a str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::validation(field, "required"));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::validation(field, format!("at most {MAX_NAME_CHARS} characters")));
+    }
+    check_free_text(field, name)?;
+    Ok(name)
+}
+
 /// Refuses free text that contains a national register or BIS number, an IBAN, a phone
 /// number or an e-mail address, saying what was found and where (never the value).
 /// Dates of birth, street addresses and names are warnings only
@@ -109,3 +126,38 @@ pub fn check_free_text(field: &str, text: &str) -> Result<()> {
 
 #[cfg(test)]
 mod override_tests;
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use crate::partners::{NewPartner, PartnerKind};
+    use crate::test_util::store_at;
+
+    #[test]
+    fn names_are_trimmed_bounded_and_checked_everywhere_they_are_typed() {
+        assert_eq!(check_name("name", "  CAW Brussel ").ok(), Some("CAW Brussel"));
+        assert!(matches!(check_name("name", "   "), Err(Error::Validation { .. })));
+        let long = "a".repeat(MAX_NAME_CHARS + 1);
+        let err = check_name("name", &long).expect_err("too long");
+        assert!(err.to_string().contains("at most 120"), "{err}");
+        assert!(check_name("name", &"a".repeat(MAX_NAME_CHARS)).is_ok());
+
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = store_at(&dir.path().join("names.db"), "OCMW Namen", None);
+        let partner = |name: String| NewPartner { kind: Some(PartnerKind::Caw), name, ..Default::default() };
+        let err = store.write(|w| w.add_partner(&partner(long.clone()))).expect_err("long partner name");
+        assert!(matches!(err, Error::Validation { ref field, .. } if field == "name"), "{err:?}");
+        let err = store
+            .add_user(&crate::users::NewUser {
+                display_name: long.clone(),
+                roles: vec![crate::access::Role::Caseworker],
+                passphrase: "een lange genoeg wachtzin voor de test".into(),
+            })
+            .expect_err("long user name");
+        assert!(matches!(err, Error::Validation { ref field, .. } if field == "display_name"), "{err:?}");
+        let err = store
+            .write(|w| w.add_partner(&partner("Dienst 0475 12 34 56".into())))
+            .expect_err("a phone number in a name");
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    }
+}

@@ -134,14 +134,8 @@ impl Store {
     /// Creates a new store with its first partner and worker. Returns the recovery key,
     /// which is shown once and never stored in the clear.
     pub fn create(path: &Path, init: &InitStore, passphrase: &str) -> Result<(Store, RecoveryKey)> {
-        let partner_name = init.partner_name.trim();
-        let worker_name = init.worker_name.trim();
-        if partner_name.is_empty() {
-            return Err(Error::validation("partner_name", "required"));
-        }
-        if worker_name.is_empty() {
-            return Err(Error::validation("worker", "required"));
-        }
+        let partner_name = crate::privacy::check_name("partner_name", &init.partner_name)?;
+        let worker_name = crate::privacy::check_name("worker", &init.worker_name)?;
         check_passphrase_strength(passphrase)?;
         let paths = StorePaths::new(path);
         if paths.db.exists() || paths.keys.exists() {
