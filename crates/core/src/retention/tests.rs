@@ -539,3 +539,22 @@ fn purged_text_is_overwritten_in_the_database_file() {
     }
     assert!(holds(&plain, "Blijft bewaard"));
 }
+
+#[test]
+fn deleting_a_referral_or_rights_check_finds_its_follow_ups_by_index() {
+    // The ON DELETE CASCADE of follow_up.referral_id and .rights_check_id looks follow-ups
+    // up by these columns once per deleted row; a scan there made a large purge quadratic.
+    let dir = tempfile::tempdir().expect("dir");
+    let store = store_at(&dir.path().join("i.db"), "OCMW Test", None);
+    for (column, index) in [("referral_id", "follow_up_by_referral"), ("rights_check_id", "follow_up_by_rights_check")] {
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN SELECT 1 FROM follow_up WHERE {column} = ?1"))
+            .expect("plan")
+            .query_map([Uuid::nil()], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("plan");
+        assert!(plan.iter().any(|p| p.contains(index)), "{column}: {plan:?}");
+    }
+}
