@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "activity",
     "passphrase_strength_of",
+    "change_passphrase",
     "list_cases",
     "case_detail",
     "open_case",

@@ -146,6 +146,8 @@ mod tests {
         let long = "woord ".repeat(3000);
         assert_eq!(refused(json!({"passphrase": long}))["field"], "passphrase");
         assert_eq!(refused(json!({"recoveryKey": long, "newPassphrase": "x"}))["field"], "recoveryKey");
+        assert_eq!(refused(json!({"oldPassphrase": long, "newPassphrase": "x"}))["field"], "oldPassphrase");
+        assert_eq!(refused(json!({"oldPassphrase": "x", "newPassphrase": long}))["field"], "newPassphrase");
         assert_eq!(refused(json!({"input": {"passphrase": long}}))["field"], "passphrase");
     }
 

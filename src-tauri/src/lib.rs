@@ -136,6 +136,7 @@ pub fn run() {
             commands::session::save_settings,
             commands::session::activity,
             commands::session::passphrase_strength_of,
+            commands::session::change_passphrase,
             commands::cases::list_cases,
             commands::cases::case_detail,
             commands::cases::open_case,

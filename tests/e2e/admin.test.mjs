@@ -1,6 +1,8 @@
 // The administrator's screens in the real app: the admin backs up, adds a caseworker in
 // Beheer, verifies the audit log (intact) and locks; the caseworker unlocks with her own
-// passphrase and is offered only the caseworker screens; "Wachtzin vergeten?" with the
+// passphrase and is offered only the caseworker screens, and changes that first passphrase
+// in Settings (where she sees nothing else): the old one is refused, the new one opens;
+// "Wachtzin vergeten?" with the
 // recovery key sets a new passphrase that unlocks (the old one no longer does); finally
 // the backup made before the caseworker existed is restored from Settings
 // (SCHAKEL_RESTORE_FILE stands in for the open dialog), the app is locked, and the
@@ -16,6 +18,7 @@ import { PASSPHRASE, firstRun, unlock } from './lib/flows.mjs';
 
 const CASEWORKER = 'Lies Janssens';
 const CASEWORKER_PASS = 'rode tram naar het zuidstation';
+const CASEWORKER_OWN_PASS = 'zeven meeuwen boven de oude haven';
 const NEW_PASS = 'blauwe paraplu in de regen vandaag';
 
 /** The text before the first `{placeholder}` of a message. */
@@ -101,10 +104,46 @@ test('Beheer: users, audit log, a caseworker unlocks, recovery key, restore', { 
           await app.waitForText(CASEWORKER);
           for (const id of ['nav-today', 'nav-cases', 'nav-intake']) await app.byId(id);
           const absent = await app.driver.executeScript(
-            "return ['nav-admin', 'nav-dashboard', 'nav-statistics', 'settings-open'].filter((id) => document.getElementById(id));",
+            "return ['nav-admin', 'nav-dashboard', 'nav-statistics'].filter((id) => document.getElementById(id));",
           );
           assert.deepEqual(absent, []);
           await app.screenshot('admin-caseworker-home');
+        });
+
+        await step('she changes her first passphrase in Settings; the old one is refused, the new one opens', async () => {
+          await app.click('settings-open');
+          await app.visible(By.css('#passphrase-title'));
+          // Settings holds, for a caseworker, only her own passphrase.
+          const sections = await app.driver.executeScript(
+            "return Array.from(document.querySelectorAll('dialog h3'), (h) => h.textContent.trim());",
+          );
+          assert.deepEqual(sections, [t('passphraseChange.title')]);
+          assert.equal((await app.driver.findElements(By.id('settings-autolock'))).length, 0);
+          await app.type('passphrase-new-pass', 'te kort');
+          await app.waitForText(t('firstRun.strength').replace('{level}', t('strength.weak')));
+          await app.type('passphrase-new-pass', CASEWORKER_OWN_PASS);
+          await app.type('passphrase-new-repeat', CASEWORKER_OWN_PASS);
+          await app.type('passphrase-current', 'niet mijn wachtzin van vroeger');
+          await app.click('passphrase-submit');
+          await app.waitForText(t('passphraseChange.wrongCurrent'));
+          await app.screenshot('settings-passphrase-wrong');
+          await app.type('passphrase-current', CASEWORKER_PASS);
+          await app.click('passphrase-submit');
+          await app.waitForText(t('passphraseChange.done'));
+          await app.waitForNoText(t('passphraseChange.wrongCurrent'));
+          const values = await app.driver.executeScript(
+            "return ['passphrase-current', 'passphrase-new-pass', 'passphrase-new-repeat'].map((id) => document.getElementById(id).value);",
+          );
+          assert.deepEqual(values, ['', '', '']);
+          await app.screenshot('settings-passphrase');
+          await app.click('settings-close');
+          await app.click('lock');
+          await app.waitForHeading(t('unlock.title'));
+          await app.type('unlock-passphrase', CASEWORKER_PASS);
+          await app.clickButton(t('unlock.submit'));
+          await app.waitForText(t('errors.wrong_passphrase'));
+          await unlock(app, CASEWORKER_OWN_PASS);
+          await app.waitForText(CASEWORKER);
           await app.click('lock');
         });
 

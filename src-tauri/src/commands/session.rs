@@ -26,6 +26,18 @@ pub async fn save_settings(app: AppHandle, settings: Settings) -> AppResult<Sett
     Ok(saved)
 }
 
+/// Changes the unlocked worker's own passphrase; every role may. Core judges the new one's
+/// strength, refuses a current passphrase that is not this worker's (`wrong_passphrase`),
+/// rewraps only this worker's key slot and records `passphrase.change` in the audit log.
+#[tauri::command]
+pub async fn change_passphrase(app: AppHandle, old_passphrase: String, new_passphrase: String) -> AppResult<()> {
+    let old_passphrase = Zeroizing::new(old_passphrase);
+    let new_passphrase = Zeroizing::new(new_passphrase);
+    with_store(app, move |store| store.change_passphrase(&old_passphrase, &new_passphrase)).await?;
+    log::info!("passphrase changed");
+    Ok(())
+}
+
 /// The user did something in the window (typing, clicking) without calling a command.
 #[tauri::command]
 pub fn activity(state: State<'_, AppState>) {

@@ -24,6 +24,8 @@ function renderSettings(backend: Awaited<ReturnType<typeof unlocked>>) {
     vocabularies: FAKE_VOCABULARIES,
     onSaved: () => {},
     onClose: () => {},
+    // Backups are offered to those who may do maintenance (administrators).
+    permissions: ['manage_users', 'manage_settings', 'audit', 'maintenance'],
   });
   // jsdom has no showModal: open the dialog so its content is in the accessibility tree.
   document.querySelector('dialog')?.setAttribute('open', '');

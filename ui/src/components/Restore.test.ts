@@ -25,6 +25,8 @@ function renderSettings(backend: Awaited<ReturnType<typeof unlocked>>, onRestore
     onSaved: () => {},
     onClose: () => {},
     onRestored,
+    // Backups are offered to those who may do maintenance (administrators).
+    permissions: ['manage_users', 'manage_settings', 'audit', 'maintenance'],
   });
   document.querySelector('dialog')?.setAttribute('open', '');
   return onRestored;

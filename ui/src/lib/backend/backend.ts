@@ -67,6 +67,10 @@ export interface Backend {
   /** The user did something without calling a command (keeps auto-lock away). */
   activity(): Promise<void>;
   passphraseStrength(passphrase: string): Promise<PassphraseStrength>;
+  /** Changes the unlocked worker's own passphrase (any role). The core judges the new one's
+   * strength (`validation` on `passphrase`) and refuses a current one that is not this
+   * worker's (`wrong_passphrase`); only this worker's key slot is rewrapped. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
 
   // Cases
   listCases(filter: CaseFilter): Promise<CasePage>;

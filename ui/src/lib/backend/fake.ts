@@ -1048,6 +1048,18 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async activity() {},
 
+    async changePassphrase(oldPassphrase, newPassphrase) {
+      // Like core: any role, the new one's strength first, then the current one must be this worker's.
+      await unlocked();
+      if (weak(newPassphrase)) fail('validation', 'passphrase too weak', 'passphrase');
+      const u = me();
+      const current = u.id === ME.worker_id ? passphrase : u.passphrase;
+      if (oldPassphrase !== current) fail('wrong_passphrase', 'wrong passphrase');
+      if (u.id === ME.worker_id) passphrase = newPassphrase;
+      else u.passphrase = newPassphrase;
+      record('passphrase.change', null, null, { by: 'passphrase' });
+    },
+
     async passphraseStrength(p) {
       const words = p.trim().split(/\s+/).filter(Boolean).length;
       const score = Math.min(4, words >= 4 ? 4 : words >= 3 ? 3 : p.length >= 14 ? 2 : p ? 1 : 0);

@@ -31,6 +31,7 @@ export const COMMANDS = {
   saveSettings: 'save_settings',
   activity: 'activity',
   passphraseStrength: 'passphrase_strength_of',
+  changePassphrase: 'change_passphrase',
   listCases: 'list_cases',
   caseDetail: 'case_detail',
   openCase: 'open_case',
@@ -84,6 +85,8 @@ export function createTauriBackend(): Backend {
     saveSettings: (settings) => call(COMMANDS.saveSettings, { settings }),
     activity: () => call(COMMANDS.activity),
     passphraseStrength: (passphrase) => call(COMMANDS.passphraseStrength, { passphrase }),
+    changePassphrase: (oldPassphrase, newPassphrase) =>
+      call(COMMANDS.changePassphrase, { oldPassphrase, newPassphrase }),
     listCases: (filter) => call(COMMANDS.listCases, { filter }),
     caseDetail: (id) => call(COMMANDS.caseDetail, { id }),
     openCase: (input) => call(COMMANDS.openCase, { input }),
