@@ -38,7 +38,8 @@ fn a_purge_removes_exactly_the_previewed_cases_and_is_audited() {
     assert_eq!(r["checkpointed"], true);
     assert_eq!(t.case_count(), before - listed);
     let entries = t.json(&["audit", "list", "--limit", "5"]);
-    let purge = entries.as_array().unwrap().iter().find(|e| e["action"] == "retention.purge").expect("audited");
+    let purge =
+        entries.as_array().unwrap().iter().find(|e| e["action"] == "retention.purge").expect("audited");
     assert!(purge["detail"].as_str().unwrap().contains(&format!("\"cases\":{listed}")));
     for c in p["cases"].as_array().unwrap().iter().take(3) {
         let out = t.run(&["cases", "show", c["code"].as_str().unwrap()]);

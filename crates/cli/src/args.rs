@@ -132,6 +132,9 @@ pub struct BenchArgs {
     /// Cases in the record file of the import measurement (38 records each; 0: skip).
     #[arg(long, default_value_t = 5_000)]
     pub import_cases: u32,
+    /// Measure the import only (no large store needed; for profiling it).
+    #[arg(long)]
+    pub import_only: bool,
     /// Write the figures as JSON to this file too.
     #[arg(long)]
     pub out: Option<PathBuf>,

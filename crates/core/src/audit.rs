@@ -427,9 +427,10 @@ impl Store {
             return Err(Error::validation("limit", format!("a page holds 1 to {MAX_AUDIT_PAGE} entries")));
         }
         let action = q.action.map(AuditAction::as_str);
-        let total: i64 = self.conn().prepare_cached(
-            "SELECT count(*) FROM audit_log WHERE ?1 IS NULL OR action = ?1",
-        )?.query_row([action], |r| r.get(0))?;
+        let total: i64 = self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM audit_log WHERE ?1 IS NULL OR action = ?1")?
+            .query_row([action], |r| r.get(0))?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT a.seq, a.at, a.partner_id, a.worker_id, a.action, a.entity, a.entity_id, a.detail, w.display_name
              FROM audit_log a LEFT JOIN worker w ON w.id = a.worker_id

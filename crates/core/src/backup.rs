@@ -927,7 +927,9 @@ mod tests {
         let (db, bak, info) = store_and_backup(dir.path());
         let mut store = Store::open(&db, PASS).unwrap();
         store.write(|w| w.open_case(&new_case(day(20), profile("21010", &["debts"])))).unwrap();
-        let cases = |s: &Store| -> i64 { s.conn().query_row("SELECT count(*) FROM case_file", [], |r| r.get(0)).unwrap() };
+        let cases = |s: &Store| -> i64 {
+            s.conn().query_row("SELECT count(*) FROM case_file", [], |r| r.get(0)).unwrap()
+        };
         assert_eq!(cases(&store), 4);
 
         // Refusals leave the session open and the files as they were.
@@ -1123,7 +1125,8 @@ mod tests {
         // the integrity check (the last page may be the schema's, after a migration).
         let mut damaged = db_part.to_vec();
         let data_page = {
-            let (key, _) = KeyFile::read(&StorePaths::new(&db).keys).unwrap().unlock_passphrase(PASS).unwrap();
+            let (key, _) =
+                KeyFile::read(&StorePaths::new(&db).keys).unwrap().unlock_passphrase(PASS).unwrap();
             let copy = work.path().join("pages.db");
             fs::write(&copy, db_part).unwrap();
             let conn = Connection::open(&copy).unwrap();

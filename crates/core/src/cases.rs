@@ -397,10 +397,10 @@ impl Writer<'_> {
         if on > self.today {
             return Err(Error::validation("closed_on", "a case cannot close in the future"));
         }
-        self.conn.execute(
+        self.conn.prepare_cached(
             "UPDATE case_file SET status = 'closed', closed_on = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
-            (case_id, dates::iso(on), self.now, self.actor.worker_id),
-        )?;
+        )?
+        .execute((case_id, dates::iso(on), self.now, self.actor.worker_id))?;
         self.log("case", case_id, "close", &["status", "closed_on"])
     }
 
@@ -410,10 +410,10 @@ impl Writer<'_> {
         if c.summary.status == CaseStatus::Open {
             return Err(Error::validation("status", "the case is already open"));
         }
-        self.conn.execute(
+        self.conn.prepare_cached(
             "UPDATE case_file SET status = 'open', closed_on = NULL, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
-            (case_id, self.now, self.actor.worker_id),
-        )?;
+        )?
+        .execute((case_id, self.now, self.actor.worker_id))?;
         self.log("case", case_id, "reopen", &["status", "closed_on"])
     }
 

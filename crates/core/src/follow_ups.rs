@@ -140,20 +140,19 @@ impl Writer<'_> {
         if on > self.today {
             return Err(Error::validation("done_on", "the date lies in the future"));
         }
-        self.conn.execute(
-            "UPDATE follow_up SET done_on = ?2, updated_at = ?3 WHERE id = ?1",
-            (id, dates::iso(on), self.now),
-        )?;
+        self.conn
+            .prepare_cached("UPDATE follow_up SET done_on = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute((id, dates::iso(on), self.now))?;
         self.log("follow_up", id, "complete", &["done_on"])
     }
 
     pub fn reschedule_follow_up(&mut self, id: Uuid, due_on: NaiveDate) -> Result<()> {
         self.require(crate::access::Permission::CaseWork)?;
         self.open_follow_up(id)?;
-        self.conn.execute(
+        self.conn.prepare_cached(
             "UPDATE follow_up SET due_on = ?2, reschedules = reschedules + 1, updated_at = ?3 WHERE id = ?1",
-            (id, dates::iso(due_on), self.now),
-        )?;
+        )?
+        .execute((id, dates::iso(due_on), self.now))?;
         self.log("follow_up", id, "reschedule", &["due_on"])
     }
 }

@@ -516,7 +516,8 @@ impl Slot {
             return Err(corrupt("identity does not match its recipient"));
         }
         let sealed = self.sealed.as_deref().ok_or_else(|| corrupt("no sealed key"))?;
-        let key = unseal(&identity, sealed, store_id, self.id, generation).ok_or_else(|| corrupt("sealed key"))?;
+        let key =
+            unseal(&identity, sealed, store_id, self.id, generation).ok_or_else(|| corrupt("sealed key"))?;
         let next = match &self.sealed_next {
             Some(n) => Some(
                 unseal(&identity, n, store_id, self.id, generation.wrapping_add(1))

@@ -71,15 +71,24 @@ const DOOMED: &str = "SELECT id FROM case_file WHERE closed_on < ?1 AND status =
 /// log first (it finds its rows through the records), then children before their
 /// parents, so each delete finds exactly its own rows and no cascade is left to act.
 const PARTS: [(Part, &str); 10] = [
-    (Part::ChangeLog, "SELECT id FROM change_log WHERE entity_id IN (
+    (
+        Part::ChangeLog,
+        "SELECT id FROM change_log WHERE entity_id IN (
         SELECT id FROM case_file WHERE id IN ({D})
         UNION ALL SELECT id FROM note WHERE case_id IN ({D})
         UNION ALL SELECT id FROM signal WHERE case_id IN ({D})
         UNION ALL SELECT id FROM referral WHERE case_id IN ({D})
         UNION ALL SELECT id FROM rights_check WHERE case_id IN ({D})
-        UNION ALL SELECT id FROM follow_up WHERE case_id IN ({D}))"),
-    (Part::ReferralEvents, "SELECT e.id FROM referral_event e JOIN referral r ON r.id = e.referral_id WHERE r.case_id IN ({D})"),
-    (Part::RightsCheckSteps, "SELECT s.id FROM rights_check_step s JOIN rights_check k ON k.id = s.rights_check_id WHERE k.case_id IN ({D})"),
+        UNION ALL SELECT id FROM follow_up WHERE case_id IN ({D}))",
+    ),
+    (
+        Part::ReferralEvents,
+        "SELECT e.id FROM referral_event e JOIN referral r ON r.id = e.referral_id WHERE r.case_id IN ({D})",
+    ),
+    (
+        Part::RightsCheckSteps,
+        "SELECT s.id FROM rights_check_step s JOIN rights_check k ON k.id = s.rights_check_id WHERE k.case_id IN ({D})",
+    ),
     (Part::FollowUps, "SELECT id FROM follow_up WHERE case_id IN ({D})"),
     (Part::Notes, "SELECT id FROM note WHERE case_id IN ({D})"),
     (Part::Signals, "SELECT id FROM signal WHERE case_id IN ({D})"),
@@ -92,8 +101,14 @@ const PARTS: [(Part, &str); 10] = [
 
 /// Follow-ups of kept cases that point at a referral or rights check of a purged case.
 const UNLINK: [(&str, &str); 2] = [
-    ("referral_id", "SELECT id FROM follow_up WHERE referral_id IN (SELECT id FROM referral WHERE case_id IN ({D})) AND case_id NOT IN ({D})"),
-    ("rights_check_id", "SELECT id FROM follow_up WHERE rights_check_id IN (SELECT id FROM rights_check WHERE case_id IN ({D})) AND case_id NOT IN ({D})"),
+    (
+        "referral_id",
+        "SELECT id FROM follow_up WHERE referral_id IN (SELECT id FROM referral WHERE case_id IN ({D})) AND case_id NOT IN ({D})",
+    ),
+    (
+        "rights_check_id",
+        "SELECT id FROM follow_up WHERE rights_check_id IN (SELECT id FROM rights_check WHERE case_id IN ({D})) AND case_id NOT IN ({D})",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,11 +318,10 @@ fn collect(conn: &Connection, cut_off: NaiveDate) -> Result<Doomed> {
         [&c],
         |r| r.get(0),
     )?;
-    let mut stmt = conn.prepare(&sql(
-        "SELECT c.code, c.opened_on, c.closed_on, c.owner_partner_id, p.name
+    let mut stmt =
+        conn.prepare(&sql("SELECT c.code, c.opened_on, c.closed_on, c.owner_partner_id, p.name
          FROM case_file c JOIN partner p ON p.id = c.owner_partner_id
-         WHERE c.id IN ({D}) ORDER BY c.closed_on, c.code",
-    ))?;
+         WHERE c.id IN ({D}) ORDER BY c.closed_on, c.code"))?;
     let rows = stmt.query_map([&c], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
@@ -441,7 +455,9 @@ impl Store {
     /// database file and the WAL was emptied.
     fn retention_checkpoint(&self) -> Result<bool> {
         let (busy, log, done): (i64, i64, i64) =
-            self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         Ok(busy == 0 && log == done)
     }
 }
@@ -452,7 +468,10 @@ fn purge(w: &mut crate::store::Writer<'_>, cut_off: NaiveDate, counts: &PurgeCou
     // Kept cases keep their follow-ups; only the link to a purged record goes.
     for (column, template) in UNLINK {
         for id in ids(w.conn, template, &c)? {
-            w.conn.execute(&format!("UPDATE follow_up SET {column} = NULL, updated_at = ?2 WHERE id = ?1"), (id, w.now))?;
+            w.conn.execute(
+                &format!("UPDATE follow_up SET {column} = NULL, updated_at = ?2 WHERE id = ?1"),
+                (id, w.now),
+            )?;
             crate::changelog::record(w.conn, &w.actor, w.now, "follow_up", id, "unlink", &[column])?;
         }
     }
@@ -480,7 +499,9 @@ fn purge(w: &mut crate::store::Writer<'_>, cut_off: NaiveDate, counts: &PurgeCou
     expected.referrals_to_other_partners = counts.referrals_to_other_partners;
     expected.follow_ups_unlinked = counts.follow_ups_unlinked;
     if expected != *counts {
-        return Err(Error::StoreCorrupt(format!("the purge deleted {expected:?}, the preview showed {counts:?}")));
+        return Err(Error::StoreCorrupt(format!(
+            "the purge deleted {expected:?}, the preview showed {counts:?}"
+        )));
     }
     Ok(())
 }

@@ -143,10 +143,9 @@ impl Writer<'_> {
             return Err(Error::validation("on", "the date lies in the future"));
         }
         self.insert_step(check, step, on)?;
-        self.conn.execute(
-            "UPDATE rights_check SET step = ?2, step_on = ?3, updated_at = ?4 WHERE id = ?1",
-            (check, step.as_str(), dates::iso(on), self.now),
-        )?;
+        self.conn
+            .prepare_cached("UPDATE rights_check SET step = ?2, step_on = ?3, updated_at = ?4 WHERE id = ?1")?
+            .execute((check, step.as_str(), dates::iso(on), self.now))?;
         // No change-log entry: the step row itself records who did what, and when.
         Ok(())
     }
@@ -165,10 +164,10 @@ impl Writer<'_> {
         if let Some(b) = barrier {
             self.vocab.check(Vocab::BarrierType, "barrier_type", b)?;
         }
-        let n = self.conn.execute(
+        let n = self.conn.prepare_cached(
             "UPDATE rights_check SET non_take_up_reason_code = ?2, barrier_type_code = ?3, updated_at = ?4 WHERE id = ?1",
-            (check, reason, barrier, self.now),
-        )?;
+        )?
+        .execute((check, reason, barrier, self.now))?;
         if n == 0 {
             return Err(Error::not_found("rights check", check));
         }

@@ -30,7 +30,11 @@ pub async fn save_settings(app: AppHandle, settings: Settings) -> AppResult<Sett
 /// strength, refuses a current passphrase that is not this worker's (`wrong_passphrase`),
 /// rewraps only this worker's key slot and records `passphrase.change` in the audit log.
 #[tauri::command]
-pub async fn change_passphrase(app: AppHandle, old_passphrase: String, new_passphrase: String) -> AppResult<()> {
+pub async fn change_passphrase(
+    app: AppHandle,
+    old_passphrase: String,
+    new_passphrase: String,
+) -> AppResult<()> {
     let old_passphrase = Zeroizing::new(old_passphrase);
     let new_passphrase = Zeroizing::new(new_passphrase);
     with_store(app, move |store| store.change_passphrase(&old_passphrase, &new_passphrase)).await?;

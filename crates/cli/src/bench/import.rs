@@ -29,7 +29,8 @@ pub fn write_record_file(store: &Store, path: &Path, cases: u32) -> schakel_core
     let right = codes(store, Vocab::RightKind);
     let purpose = codes(store, Vocab::FollowUpPurpose);
     let pick = |list: &Vec<String>, i: u64| list[(i % list.len().max(1) as u64) as usize].clone();
-    let base = NaiveDate::from_ymd_opt(2025, 1, 6).ok_or_else(|| schakel_core::Error::validation("date", "base"))?;
+    let base =
+        NaiveDate::from_ymd_opt(2025, 1, 6).ok_or_else(|| schakel_core::Error::validation("date", "base"))?;
     let day = |n: u64| (base + Days::new(n % 600)).format("%Y-%m-%d").to_string();
 
     let partners: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
@@ -57,7 +58,10 @@ pub fn write_record_file(store: &Store, path: &Path, cases: u32) -> schakel_core
             pick(&domain, c),
             pick(&domain, c + 1),
         );
-        let _ = writeln!(out, r#"{{"type":"note","case_id":"{case}","body":"Eerste gesprek, vraag rond huur en schulden."}}"#);
+        let _ = writeln!(
+            out,
+            r#"{{"type":"note","case_id":"{case}","body":"Eerste gesprek, vraag rond huur en schulden."}}"#
+        );
         for r in 0..3u64 {
             let referral = Uuid::now_v7();
             let to = partners[((c + r) % 3) as usize];
@@ -108,7 +112,11 @@ pub fn write_record_file(store: &Store, path: &Path, cases: u32) -> schakel_core
                 day(opened + 7 + r * 7),
                 pick(&purpose, c + r)
             );
-            let _ = writeln!(out, r#"{{"type":"follow_up_done","follow_up_id":"{fu}","on":"{}"}}"#, day(opened + 8 + r * 7));
+            let _ = writeln!(
+                out,
+                r#"{{"type":"follow_up_done","follow_up_id":"{fu}","on":"{}"}}"#,
+                day(opened + 8 + r * 7)
+            );
         }
         records += RECORDS_PER_CASE;
     }

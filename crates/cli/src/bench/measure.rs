@@ -18,7 +18,10 @@ pub fn ms(d: Duration) -> f64 {
 }
 
 /// Three warm-up calls, then `runs` timed ones; `f` gets the run's number.
-pub fn measure(runs: u32, mut f: impl FnMut(usize) -> schakel_core::Result<()>) -> schakel_core::Result<Timing> {
+pub fn measure(
+    runs: u32,
+    mut f: impl FnMut(usize) -> schakel_core::Result<()>,
+) -> schakel_core::Result<Timing> {
     for i in 0..3 {
         f(i)?;
     }

@@ -78,6 +78,11 @@ fn file_size(path: &Path) -> u64 {
 
 pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
     let pass = crate::secret::passphrase()?;
+    if a.import_only {
+        let i = import_throughput(&pass, a.import_cases.max(1), &o)?;
+        o.emit(&i, print_import);
+        return Ok(());
+    }
     let mut build_seconds = None;
     let mut build_rate = None;
     if !path.exists() {
@@ -214,12 +219,29 @@ fn import_throughput(pass: &str, cases: u32, o: &Out) -> schakel_core::Result<Im
     })
 }
 
+fn print_import(i: &Import) {
+    println!(
+        "Import of {} records: {:.0} records/s encrypted, {:.0} plain (ratio {:.2}) [target >= 50000: {}]",
+        i.records,
+        i.encrypted_records_per_second,
+        i.plain_records_per_second,
+        i.ratio,
+        verdict(i.encrypted_records_per_second >= 50_000.0)
+    );
+}
+
 fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
 
 fn print(path: &Path, r: &Report) {
-    println!("Store: {} ({} cases, {:.1} MB; plain copy {:.1} MB)", path.display(), r.cases, r.db_bytes as f64 / 1e6, r.plain_db_bytes as f64 / 1e6);
+    println!(
+        "Store: {} ({} cases, {:.1} MB; plain copy {:.1} MB)",
+        path.display(),
+        r.cases,
+        r.db_bytes as f64 / 1e6,
+        r.plain_db_bytes as f64 / 1e6
+    );
     let counts: Vec<String> = r.counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
     println!("Rows: {}", counts.join(", "));
     if let (Some(s), Some(rate)) = (r.build_seconds, r.build_records_per_second) {
@@ -243,18 +265,17 @@ fn print(path: &Path, r: &Report) {
         };
         println!(
             "{:<46} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>6.2} {:>8}",
-            f.name, f.encrypted.median_ms, f.encrypted.p95_ms, f.plain.median_ms, f.plain.p95_ms, f.ratio, target
+            f.name,
+            f.encrypted.median_ms,
+            f.encrypted.p95_ms,
+            f.plain.median_ms,
+            f.plain.p95_ms,
+            f.ratio,
+            target
         );
     }
     if let Some(i) = &r.import {
-        println!(
-            "Import of {} records: {:.0} records/s encrypted, {:.0} plain (ratio {:.2}) [target >= 50000: {}]",
-            i.records,
-            i.encrypted_records_per_second,
-            i.plain_records_per_second,
-            i.ratio,
-            verdict(i.encrypted_records_per_second >= 50_000.0)
-        );
+        print_import(i);
     }
     let rss = |v: Option<f64>| v.map_or("n/a".into(), |m| format!("{m:.0} MiB"));
     println!(

@@ -42,8 +42,11 @@ pub fn run(store: &Store, runs: u32) -> schakel_core::Result<Vec<Measured>> {
     let today = store.today();
     let me = store.actor();
     // Cases of the bench worker's own organisation: the ones a caseworker may open.
-    let first =
-        store.list_cases(&CaseFilter { limit: Some(200), partner_id: Some(me.partner_id), ..CaseFilter::default() })?;
+    let first = store.list_cases(&CaseFilter {
+        limit: Some(200),
+        partner_id: Some(me.partner_id),
+        ..CaseFilter::default()
+    })?;
     let ids: Vec<_> = first.rows.iter().map(|c| c.id).collect();
     let codes: Vec<String> = first.rows.iter().map(|c| c.code.chars().take(4).collect()).collect();
     let pick = |i: usize| ids.get(i % ids.len().max(1)).copied();

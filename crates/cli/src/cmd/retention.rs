@@ -131,7 +131,10 @@ fn confirm(n: usize) -> CliResult {
     eprint!("Purge these {n} case(s) for good? This cannot be undone. Type 'yes': ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Input(format!("cannot read the answer: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Input(format!("cannot read the answer: {e}")))?;
     if line.trim() != "yes" {
         return Err(CliError::Input("not purged: the answer was not 'yes'".into()));
     }

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use super::{
-    ImportSummary, PROGRESS_EVERY, Problems, RowError, bump, classify, conclude, decode, to_u64,
-    with_import_cache,
+    ImportSummary, PROGRESS_EVERY, Problems, RowError, bump, classify, conclude, decode, fast_then_careful,
+    retry_row_by_row, to_u64, with_import_cache,
 };
 use crate::cases::{Gender, Interpreter, MAX_NOTE_CHARS, NewCase};
 use crate::dates;
@@ -221,45 +221,54 @@ pub fn import_csv(
     let columns = parse_header(&header)
         .map_err(|reason| Error::Import(vec![ImportProblem { line: header_line, reason }]))?;
     progress(0, total);
+    // Read once: a file with a bad row is gone through twice (see `fast_then_careful`).
+    let records: Vec<csv::Result<csv::StringRecord>> = records.collect();
     let summary = with_import_cache(store, |store| {
-        store.write(|w| {
-            w.audit_each = false; // one audit entry for the whole import, below
-            // Records kept elsewhere before: second-level warnings are not asked row by row.
-            w.warnings = crate::privacy::WarningPolicy::Accept;
-            let mut summary = ImportSummary { format: "csv", ..ImportSummary::default() };
-            let mut problems = Problems::default();
-            for rec in records {
-                let rec = match rec {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-                        summary.rows += 1;
-                        problems.push(line, format!("cannot read this row: {e}"));
+        fast_then_careful(|careful| {
+            store.write(|w| {
+                w.audit_each = false; // one audit entry for the whole import, below
+                // Records kept elsewhere before: second-level warnings are not asked row by row.
+                w.warnings = crate::privacy::WarningPolicy::Accept;
+                w.row_savepoints = careful;
+                let mut summary = ImportSummary { format: "csv", ..ImportSummary::default() };
+                let mut problems = Problems::default();
+                for rec in &records {
+                    let rec = match rec {
+                        Ok(r) => r,
+                        Err(e) => {
+                            let line = e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                            summary.rows += 1;
+                            if !careful {
+                                return Err(retry_row_by_row());
+                            }
+                            problems.push(line, format!("cannot read this row: {e}"));
+                            continue;
+                        }
+                    };
+                    if is_blank(rec) {
                         continue;
                     }
-                };
-                if is_blank(&rec) {
-                    continue;
-                }
-                summary.rows += 1;
-                match csv_row(w, &columns, &rec) {
-                    Ok(notes) => {
-                        bump(&mut summary, "case", 1);
-                        bump(&mut summary, "note", notes);
+                    summary.rows += 1;
+                    match csv_row(w, &columns, rec) {
+                        Ok(notes) => {
+                            bump(&mut summary, "case", 1);
+                            bump(&mut summary, "note", notes);
+                        }
+                        Err(RowError::Problem(_)) if !careful => return Err(retry_row_by_row()),
+                        Err(RowError::Problem(reason)) => problems.push(record_line(rec), reason),
+                        Err(RowError::Fatal(e)) => return Err(e),
                     }
-                    Err(RowError::Problem(reason)) => problems.push(record_line(&rec), reason),
-                    Err(RowError::Fatal(e)) => return Err(e),
+                    if summary.rows.is_multiple_of(PROGRESS_EVERY) {
+                        let done = rec.position().map_or(0, csv::Position::byte);
+                        progress(done.min(total), total);
+                    }
                 }
-                if summary.rows.is_multiple_of(PROGRESS_EVERY) {
-                    let done = rec.position().map_or(0, csv::Position::byte);
-                    progress(done.min(total), total);
-                }
-            }
-            w.audit_summary(
-                crate::audit::AuditAction::Import,
-                serde_json::json!({"format": "csv", "rows": summary.rows}),
-            )?;
-            conclude(summary, problems, "rows")
+                w.audit_summary(
+                    crate::audit::AuditAction::Import,
+                    serde_json::json!({"format": "csv", "rows": summary.rows}),
+                )?;
+                conclude(summary, problems, "rows")
+            })
         })
     })?;
     progress(total, total);

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{
     ImportSummary, JSONL_VERSION, PROGRESS_EVERY, Problems, RowError, bump, classify, conclude, decode,
-    to_u64, with_import_cache,
+    fast_then_careful, retry_row_by_row, to_u64, with_import_cache,
 };
 use crate::cases::NewCase;
 use crate::error::{Error, ImportProblem, Result};
@@ -174,30 +174,35 @@ pub fn import_jsonl(
     check_jsonl_header(header)
         .map_err(|reason| Error::Import(vec![ImportProblem { line: header_line, reason }]))?;
     progress(0, total);
+    let lines: Vec<(usize, usize, &str)> = lines.collect();
     let summary = with_import_cache(store, |store| {
-        store.write(|w| {
-            w.audit_each = false; // one audit entry for the whole import, below
-            // Records kept elsewhere before: second-level warnings are not asked row by row.
-            w.warnings = crate::privacy::WarningPolicy::Accept;
-            let mut summary = ImportSummary { format: "jsonl", ..ImportSummary::default() };
-            let mut problems = Problems::default();
-            for (line, offset, text) in lines {
-                summary.rows += 1;
-                match jsonl_row(w, text) {
-                    Ok((kind, Outcome::Created)) => bump(&mut summary, kind, 1),
-                    Ok((_, Outcome::AlreadyPresent)) => summary.already_present += 1,
-                    Err(RowError::Problem(reason)) => problems.push(line, reason),
-                    Err(RowError::Fatal(e)) => return Err(e),
+        fast_then_careful(|careful| {
+            store.write(|w| {
+                w.audit_each = false; // one audit entry for the whole import, below
+                // Records kept elsewhere before: second-level warnings are not asked row by row.
+                w.warnings = crate::privacy::WarningPolicy::Accept;
+                w.row_savepoints = careful;
+                let mut summary = ImportSummary { format: "jsonl", ..ImportSummary::default() };
+                let mut problems = Problems::default();
+                for &(line, offset, text) in &lines {
+                    summary.rows += 1;
+                    match jsonl_row(w, text) {
+                        Ok((kind, Outcome::Created)) => bump(&mut summary, kind, 1),
+                        Ok((_, Outcome::AlreadyPresent)) => summary.already_present += 1,
+                        Err(RowError::Problem(_)) if !careful => return Err(retry_row_by_row()),
+                        Err(RowError::Problem(reason)) => problems.push(line, reason),
+                        Err(RowError::Fatal(e)) => return Err(e),
+                    }
+                    if summary.rows.is_multiple_of(PROGRESS_EVERY) {
+                        progress(to_u64(offset).min(total), total);
+                    }
                 }
-                if summary.rows.is_multiple_of(PROGRESS_EVERY) {
-                    progress(to_u64(offset).min(total), total);
-                }
-            }
-            w.audit_summary(
-                crate::audit::AuditAction::Import,
-                serde_json::json!({"format": "jsonl", "rows": summary.rows}),
-            )?;
-            conclude(summary, problems, "records")
+                w.audit_summary(
+                    crate::audit::AuditAction::Import,
+                    serde_json::json!({"format": "jsonl", "rows": summary.rows}),
+                )?;
+                conclude(summary, problems, "records")
+            })
         })
     })?;
     progress(total, total);

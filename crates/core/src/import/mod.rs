@@ -200,6 +200,24 @@ fn bump(summary: &mut ImportSummary, kind: &str, n: usize) {
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
 /// Runs `f` with a larger page cache on the store's connection, then restores it.
+/// An attempt without a savepoint per row met a bad row: its transaction is rolled back
+/// and the import runs again row by row. (An import error always lists at least one bad
+/// row, so an empty list cannot be mistaken for a real one.)
+fn retry_row_by_row() -> Error {
+    Error::Import(Vec::new())
+}
+
+/// Runs an import first without a savepoint per row, which costs a sub-journal copy of
+/// every page a row touches (a file without errors is the usual case); if a row turns out
+/// bad, that attempt is rolled back whole and the import runs again with a savepoint per
+/// row, so that every bad row is found and reported and none is kept.
+fn fast_then_careful<T>(mut attempt: impl FnMut(bool) -> Result<T>) -> Result<T> {
+    match attempt(false) {
+        Err(Error::Import(p)) if p.is_empty() => attempt(true),
+        other => other,
+    }
+}
+
 fn with_import_cache<T>(store: &mut Store, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
     let old: i64 = store.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     store.conn().pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;

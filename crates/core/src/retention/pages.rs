@@ -56,7 +56,12 @@ impl Aes256Dec {
         for i in 8..60 {
             let mut t = w[i - 1];
             if i % 8 == 0 {
-                t = [s[usize::from(t[1])] ^ rcon, s[usize::from(t[2])], s[usize::from(t[3])], s[usize::from(t[0])]];
+                t = [
+                    s[usize::from(t[1])] ^ rcon,
+                    s[usize::from(t[2])],
+                    s[usize::from(t[3])],
+                    s[usize::from(t[0])],
+                ];
                 rcon = xtime(rcon);
             } else if i % 8 == 4 {
                 t = t.map(|b| s[usize::from(b)]);
@@ -137,9 +142,8 @@ pub fn decrypt_pages(file: &[u8], key: &[u8; 32]) -> Vec<u8> {
 #[test]
 fn aes_256_matches_the_fips_197_example() {
     let key: [u8; 32] = std::array::from_fn(|i| i as u8);
-    let mut block: [u8; 16] = [
-        0x8e, 0xa2, 0xb7, 0xca, 0x51, 0x67, 0x45, 0xbf, 0xea, 0xfc, 0x49, 0x90, 0x4b, 0x49, 0x60, 0x89,
-    ];
+    let mut block: [u8; 16] =
+        [0x8e, 0xa2, 0xb7, 0xca, 0x51, 0x67, 0x45, 0xbf, 0xea, 0xfc, 0x49, 0x90, 0x4b, 0x49, 0x60, 0x89];
     Aes256Dec::new(&key).decrypt_block(&mut block);
     let expected: [u8; 16] = std::array::from_fn(|i| (i as u8) * 0x11);
     assert_eq!(block, expected);

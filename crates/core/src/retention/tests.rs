@@ -146,7 +146,9 @@ type Rows = BTreeMap<String, Vec<Vec<Value>>>;
 fn snapshot(store: &Store) -> Rows {
     let conn = store.conn();
     let mut tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
         .expect("tables")
         .query_map([], |r| r.get(0))
         .expect("q")
@@ -189,7 +191,8 @@ fn removed(before: &Rows, after: &Rows) -> BTreeMap<String, Vec<Vec<Value>>> {
     for (t, rows) in before {
         let kept: BTreeSet<String> =
             after.get(t).map(|r| r.iter().map(|x| format!("{x:?}")).collect()).unwrap_or_default();
-        let gone: Vec<Vec<Value>> = rows.iter().filter(|r| !kept.contains(&format!("{r:?}"))).cloned().collect();
+        let gone: Vec<Vec<Value>> =
+            rows.iter().filter(|r| !kept.contains(&format!("{r:?}"))).cloned().collect();
         if !gone.is_empty() {
             out.insert(t.clone(), gone);
         }
@@ -250,9 +253,18 @@ fn the_preview_is_exactly_what_is_purged_and_kept_cases_are_untouched() {
     for (t, rows) in &gone {
         assert_eq!(count_of(&p.counts, t), u32::try_from(rows.len()).expect("n"), "{t}");
     }
-    for t in ["case_file", "case_life_domain", "note", "signal", "referral", "referral_event", "rights_check",
-        "rights_check_step", "follow_up", "change_log"]
-    {
+    for t in [
+        "case_file",
+        "case_life_domain",
+        "note",
+        "signal",
+        "referral",
+        "referral_event",
+        "rights_check",
+        "rights_check_step",
+        "follow_up",
+        "change_log",
+    ] {
         assert_eq!(gone.get(t).map_or(0, Vec::len) > 0, count_of(&p.counts, t) > 0, "{t}");
     }
     for (t, rows) in &after {
@@ -269,7 +281,9 @@ fn the_preview_is_exactly_what_is_purged_and_kept_cases_are_untouched() {
     let purged_ids: BTreeSet<Vec<u8>> = gone
         .iter()
         .filter(|(t, _)| *t != "case_life_domain")
-        .flat_map(|(_, rows)| rows.iter().filter_map(|r| if let Value::Blob(b) = &r[0] { Some(b.clone()) } else { None }))
+        .flat_map(|(_, rows)| {
+            rows.iter().filter_map(|r| if let Value::Blob(b) = &r[0] { Some(b.clone()) } else { None })
+        })
         .collect();
     assert!(purged_ids.len() > 10, "{}", purged_ids.len());
     for (t, rows) in after.iter().filter(|(t, _)| *t != "audit_log") {
@@ -288,7 +302,10 @@ fn the_preview_is_exactly_what_is_purged_and_kept_cases_are_untouched() {
     // Its delete guard is back.
     assert!(store.conn().execute("DELETE FROM change_log", []).is_err());
     // Secure delete is as it was before.
-    assert_eq!(store.conn().query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0)).expect("pragma"), 0);
+    assert_eq!(
+        store.conn().query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0)).expect("pragma"),
+        0
+    );
 
     // A second preview finds nothing, and the old token purges nothing.
     let again = store.retention_preview(as_of()).expect("preview");
@@ -309,7 +326,10 @@ fn a_changed_set_refuses_the_purge_and_leaves_the_store_as_it_was() {
     let before = snapshot(&store);
     assert!(matches!(store.retention_purge(&p.token), Err(Error::PreviewChanged)));
     assert_eq!(snapshot(&store), before, "nothing written");
-    assert_eq!(store.conn().query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0)).expect("pragma"), 0);
+    assert_eq!(
+        store.conn().query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0)).expect("pragma"),
+        0
+    );
 
     // One more row under a previewed case (a note) is a change too.
     let p = store.retention_preview(as_of()).expect("preview");
@@ -332,7 +352,10 @@ fn tokens_and_settings_are_checked() {
     let mut store = store_at(&path, "OCMW Test", None);
     assert_eq!(store.retention_months().expect("months"), None);
     let none = store.retention_preview(store.today());
-    assert!(matches!(none, Err(Error::Validation { ref field, .. }) if field == "retention_months"), "{none:?}");
+    assert!(
+        matches!(none, Err(Error::Validation { ref field, .. }) if field == "retention_months"),
+        "{none:?}"
+    );
     for bad in [0, 11, 241] {
         let e = store.write(|w| w.set_retention_months(Some(bad))).expect_err("out of range");
         assert!(matches!(e, Error::Validation { ref field, .. } if field == "retention_months"));
@@ -345,8 +368,11 @@ fn tokens_and_settings_are_checked() {
     store.write(|w| w.set_retention_months(Some(24))).expect("24");
 
     let future = store.today().succ_opt().expect("tomorrow");
-    assert!(matches!(store.retention_preview(future), Err(Error::Validation { ref field, .. }) if field == "as_of"));
-    let bad_tokens = ["".to_owned(), "r1".into(), "r1.2020-01-01.00".into(), format!("r2.2020-01-01.{}", "0".repeat(64))];
+    assert!(
+        matches!(store.retention_preview(future), Err(Error::Validation { ref field, .. }) if field == "as_of")
+    );
+    let bad_tokens =
+        ["".to_owned(), "r1".into(), "r1.2020-01-01.00".into(), format!("r2.2020-01-01.{}", "0".repeat(64))];
     for bad in &bad_tokens {
         assert!(
             matches!(store.retention_purge(bad), Err(Error::Validation { ref field, .. }) if field == "token"),
@@ -357,7 +383,9 @@ fn tokens_and_settings_are_checked() {
     let today = store.today();
     let inside = today.pred_opt().expect("yesterday");
     let forged = token(inside, &collect(store.conn(), inside).expect("collect").hash);
-    assert!(matches!(store.retention_purge(&forged), Err(Error::Validation { ref field, .. }) if field == "token"));
+    assert!(
+        matches!(store.retention_purge(&forged), Err(Error::Validation { ref field, .. }) if field == "token")
+    );
     // The 31st less a month is the last day of the shorter month.
     assert_eq!(cut_off(d(2026, 3, 31), 1).expect("cut"), d(2026, 2, 28));
     assert_eq!(cut_off(d(2026, 6, 30), 60).expect("cut"), d(2021, 6, 30));
@@ -373,7 +401,11 @@ fn only_an_admin_previews_purges_and_sets_the_period() {
     for role in [Role::Caseworker, Role::Coordinator, Role::Exporter] {
         let pass = format!("a long enough passphrase for {}", role.as_str());
         store
-            .add_user(&NewUser { display_name: role.as_str().into(), roles: vec![role], passphrase: pass.clone() })
+            .add_user(&NewUser {
+                display_name: role.as_str().into(),
+                roles: vec![role],
+                passphrase: pass.clone(),
+            })
             .expect("user");
         users.push(pass);
     }
@@ -402,7 +434,8 @@ fn the_purge_is_audited_once_without_codes_and_the_chain_still_verifies() {
     let p = store.retention_preview(as_of()).expect("preview");
     let seq_before = store.audit_entries(1).expect("e")[0].seq;
     store.retention_purge(&p.token).expect("purge");
-    let new: Vec<_> = store.audit_entries(100).expect("e").into_iter().filter(|e| e.seq > seq_before).collect();
+    let new: Vec<_> =
+        store.audit_entries(100).expect("e").into_iter().filter(|e| e.seq > seq_before).collect();
     assert_eq!(new.len(), 1, "{new:?}");
     let e = &new[0];
     assert_eq!((e.action.as_str(), e.entity.as_deref(), e.entity_id), ("retention.purge", None, None));
@@ -434,13 +467,18 @@ fn a_kept_cases_follow_up_loses_only_its_link_to_a_purged_referral() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("rows");
-    store.conn().execute("UPDATE follow_up SET referral_id = ?2 WHERE id = ?1", [fu, referral]).expect("link");
+    store
+        .conn()
+        .execute("UPDATE follow_up SET referral_id = ?2 WHERE id = ?1", [fu, referral])
+        .expect("link");
     let p = store.retention_preview(as_of()).expect("preview");
     assert_eq!(p.counts.follow_ups_unlinked, 1);
     store.retention_purge(&p.token).expect("purge");
     let (case, link): (Uuid, Option<Uuid>) = store
         .conn()
-        .query_row("SELECT case_id, referral_id FROM follow_up WHERE id = ?1", [fu], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT case_id, referral_id FROM follow_up WHERE id = ?1", [fu], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .expect("kept");
     assert_eq!((case, link), (f.kept[1].0, None));
     assert!(store.changes_of(fu).expect("changes").iter().any(|c| c.action == "unlink"));
@@ -452,8 +490,12 @@ fn a_demo_network_purges_exactly_its_preview() {
     let dir = tempfile::tempdir().expect("dir");
     let mut store = store_at(&dir.path().join("demo.db"), "OCMW Demo", Some("21010"));
     let until = d(2025, 12, 31);
-    crate::demo::generate(&mut store, &crate::demo::DemoOptions { cases: 400, seed: 7, until }, &mut |_, _| {})
-        .expect("demo");
+    crate::demo::generate(
+        &mut store,
+        &crate::demo::DemoOptions { cases: 400, seed: 7, until },
+        &mut |_, _| {},
+    )
+    .expect("demo");
     // Six months later, with a year's period: the cases closed in the first eighteen
     // months of the two simulated years go, the rest stays.
     store.set_today(d(2026, 6, 30));
@@ -546,7 +588,9 @@ fn deleting_a_referral_or_rights_check_finds_its_follow_ups_by_index() {
     // up by these columns once per deleted row; a scan there made a large purge quadratic.
     let dir = tempfile::tempdir().expect("dir");
     let store = store_at(&dir.path().join("i.db"), "OCMW Test", None);
-    for (column, index) in [("referral_id", "follow_up_by_referral"), ("rights_check_id", "follow_up_by_rights_check")] {
+    for (column, index) in
+        [("referral_id", "follow_up_by_referral"), ("rights_check_id", "follow_up_by_rights_check")]
+    {
         let plan: Vec<String> = store
             .conn()
             .prepare(&format!("EXPLAIN QUERY PLAN SELECT 1 FROM follow_up WHERE {column} = ?1"))

@@ -418,12 +418,34 @@ impl Store {
     }
 
     /// Rewraps this worker's key slot with a new passphrase. The database is not touched.
+    /// A wrong current passphrase counts as a failed unlock (the same growing wait, kept in
+    /// the key file), so an unlocked, unattended session is no oracle for guessing it.
     pub fn change_passphrase(&self, old: &str, new: &str) -> Result<()> {
         check_passphrase_strength(new)?;
         let mut keyfile = KeyFile::read(&self.paths.keys)?;
-        let (_, worker) = keyfile.unlock_passphrase(old)?;
-        if worker != Some(self.actor.worker_id) {
-            return Err(Error::WrongPassphrase);
+        keyfile.check_unlock_delay(dates::now_ms())?;
+        let mine = match keyfile.unlock_passphrase(old) {
+            Ok((_, worker)) => worker == Some(self.actor.worker_id),
+            Err(Error::WrongPassphrase) => false,
+            Err(e) => return Err(e),
+        };
+        if !mine {
+            return Err(Store::failed_attempt(&self.paths, keyfile, Error::WrongPassphrase));
+        }
+        // The current passphrase was known: earlier wrong attempts go into the audit log.
+        let failures = std::mem::take(&mut keyfile.unlock_failures);
+        for at in failures {
+            audit::append(
+                &self.conn,
+                &audit::NewEntry {
+                    at,
+                    actor: None,
+                    action: AuditAction::UnlockFailed,
+                    entity: None,
+                    entity_id: None,
+                    detail: serde_json::json!({}),
+                },
+            )?;
         }
         keyfile.set_passphrase(self.actor.worker_id, new, &self.data_key)?;
         keyfile.write(&self.paths.keys)?;
@@ -456,7 +478,8 @@ impl Store {
             return Err(Error::Conflict("the store is busy; try the rotation again".into()));
         }
         let rekeyed = self.conn.pragma_update(None, "rekey", &*next.pragma_value());
-        let wal: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+        let wal: rusqlite::Result<String> =
+            self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
         rekeyed?;
         wal?;
         self.data_key = next;
@@ -523,6 +546,7 @@ impl Store {
             today,
             audit_each: true,
             warnings: crate::privacy::WarningPolicy::Ask(None),
+            row_savepoints: true,
         };
         let out = f(&mut w)?;
         tx.commit()?;
@@ -625,6 +649,9 @@ pub struct Writer<'a> {
     /// Second-level identifier warnings: refused unless a reason is given (set one with
     /// [`Writer::keep_warned_text`]); an import accepts them.
     pub(crate) warnings: crate::privacy::WarningPolicy,
+    /// [`Writer::savepoint`] opens a savepoint; an import's first, optimistic pass turns
+    /// this off (see `import::fast_then_careful`).
+    pub(crate) row_savepoints: bool,
 }
 
 impl Writer<'_> {
@@ -728,14 +755,19 @@ impl Writer<'_> {
 
     /// Runs `f` inside a savepoint: its writes are undone if it fails, the rest stays.
     pub(crate) fn savepoint<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("SAVEPOINT row")?;
+        if !self.row_savepoints {
+            return f(self);
+        }
+        // Cached: an import opens one savepoint per row.
+        self.conn.prepare_cached("SAVEPOINT row")?.execute([])?;
         match f(self) {
             Ok(v) => {
-                self.conn.execute_batch("RELEASE row")?;
+                self.conn.prepare_cached("RELEASE row")?.execute([])?;
                 Ok(v)
             }
             Err(e) => {
-                self.conn.execute_batch("ROLLBACK TO row; RELEASE row")?;
+                self.conn.prepare_cached("ROLLBACK TO row")?.execute([])?;
+                self.conn.prepare_cached("RELEASE row")?.execute([])?;
                 Err(e)
             }
         }
@@ -842,6 +874,9 @@ fn connect_keyed(db: &Path, key: Option<&DataKey>, create: bool) -> Result<Conne
     // (in memory only) instead of SQLite's default 2 MiB, so reports that touch many
     // pages do not decrypt them again on every run.
     conn.pragma_update(None, "cache_size", -65_536)?;
+    // Prepared statements kept for reuse: rusqlite keeps 16 by default, fewer than one
+    // import or report uses, and preparing again costs more than running (parse, plan).
+    conn.set_prepared_statement_cache_capacity(256);
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(conn),
         Err(e) => match Error::from(e) {

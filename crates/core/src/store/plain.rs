@@ -27,10 +27,8 @@ impl Store {
         // empty file is an empty database.
         std::fs::File::create(to)?;
         self.conn.execute("ATTACH DATABASE ?1 AS plain KEY ''", [target])?;
-        let exported = self
-            .conn
-            .query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))
-            .and_then(|()| {
+        let exported =
+            self.conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(())).and_then(|()| {
                 let v: i64 = self.conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
                 self.conn.pragma_update(Some("plain"), "user_version", v)
             });
@@ -75,7 +73,8 @@ mod tests {
         drop(store);
 
         let copy = Store::open_plain_for_bench(&plain, worker).expect("open the copy");
-        let count: i64 = copy.conn.query_row("SELECT count(*) FROM case_file", [], |r| r.get(0)).expect("count");
+        let count: i64 =
+            copy.conn.query_row("SELECT count(*) FROM case_file", [], |r| r.get(0)).expect("count");
         assert_eq!(count, 1);
         drop(copy);
         assert!(Store::open(&plain, PASS).is_err(), "a plaintext file never opens as a store");

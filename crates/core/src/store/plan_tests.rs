@@ -53,8 +53,12 @@ fn the_hot_queries_use_indexes_and_scan_no_large_table() {
     let dir = tempfile::tempdir().expect("dir");
     let mut store = store_at(&dir.path().join("plans.db"), "OCMW Plan", Some("21001"));
     let until = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
-    crate::demo::generate(&mut store, &crate::demo::DemoOptions { cases: 600, seed: 7, until }, &mut |_, _| {})
-        .expect("demo data");
+    crate::demo::generate(
+        &mut store,
+        &crate::demo::DemoOptions { cases: 600, seed: 7, until },
+        &mut |_, _| {},
+    )
+    .expect("demo data");
     let me = store.actor();
     let own = store
         .list_cases(&CaseFilter { partner_id: Some(me.partner_id), limit: Some(5), ..CaseFilter::default() })
@@ -80,54 +84,70 @@ fn the_hot_queries_use_indexes_and_scan_no_large_table() {
         )
         .expect("trace");
 
-    let page = |f: CaseFilter| -> Run<'static> {
-        Box::new(move |s: &Store| s.list_cases(&f).map(|_| ()))
-    };
+    let page = |f: CaseFilter| -> Run<'static> { Box::new(move |s: &Store| s.list_cases(&f).map(|_| ())) };
     let code = case.code.clone();
     let prefix: String = case.code.chars().take(4).collect();
     let year = KpiFilter::period(until - chrono::Days::new(365), until);
     let calls: Vec<Call<'_>> = vec![
         ("case list", page(CaseFilter::default())),
-        ("case list, open, municipality", page(CaseFilter {
-            status: Some(CaseStatus::Open),
-            municipality: Some("21001".into()),
-            ..CaseFilter::default()
-        })),
-        ("case list, open, life domain", page(CaseFilter {
-            status: Some(CaseStatus::Open),
-            life_domain: Some("housing".into()),
-            ..CaseFilter::default()
-        })),
-        ("case list, partner, entry route", page(CaseFilter {
-            partner_id: Some(me.partner_id),
-            entry_route: Some("outreach".into()),
-            ..CaseFilter::default()
-        })),
-        ("case list, closed, by code", page(CaseFilter {
-            status: Some(CaseStatus::Closed),
-            sort: CaseSort::Code,
-            ..CaseFilter::default()
-        })),
+        (
+            "case list, open, municipality",
+            page(CaseFilter {
+                status: Some(CaseStatus::Open),
+                municipality: Some("21001".into()),
+                ..CaseFilter::default()
+            }),
+        ),
+        (
+            "case list, open, life domain",
+            page(CaseFilter {
+                status: Some(CaseStatus::Open),
+                life_domain: Some("housing".into()),
+                ..CaseFilter::default()
+            }),
+        ),
+        (
+            "case list, partner, entry route",
+            page(CaseFilter {
+                partner_id: Some(me.partner_id),
+                entry_route: Some("outreach".into()),
+                ..CaseFilter::default()
+            }),
+        ),
+        (
+            "case list, closed, by code",
+            page(CaseFilter {
+                status: Some(CaseStatus::Closed),
+                sort: CaseSort::Code,
+                ..CaseFilter::default()
+            }),
+        ),
         ("case search", page(CaseFilter { search: Some(prefix), ..CaseFilter::default() })),
         ("case by code", Box::new(move |s: &Store| s.case_by_code(&code).map(|_| ()))),
         ("case detail", Box::new(move |s: &Store| s.case_detail(case.id).map(|_| ()))),
-        ("today", Box::new(move |s: &Store| {
-            s.due_follow_ups(until, Some(me.worker_id), 50)?;
-            s.incoming_waiting(me.partner_id, 50)?;
-            s.sent_waiting(me.partner_id, 50).map(|_| ())
-        })),
+        (
+            "today",
+            Box::new(move |s: &Store| {
+                s.due_follow_ups(until, Some(me.worker_id), 50)?;
+                s.incoming_waiting(me.partner_id, 50)?;
+                s.sent_waiting(me.partner_id, 50).map(|_| ())
+            }),
+        ),
         ("due follow-ups", Box::new(move |s: &Store| s.due_follow_ups(until, None, 100).map(|_| ()))),
         ("dashboard, one year", Box::new(move |s: &Store| s.referral_kpis(&year).map(|_| ()))),
-        ("monthly statistics", Box::new(|s: &Store| {
-            s.monthly_statistics(&MonthlyRequest {
-                month: "2026-10".into(),
-                scope: Scope::Network,
-                threshold: None,
-                sensitive_threshold: None,
-                lang: Lang::Nl,
-            })
-            .map(|_| ())
-        })),
+        (
+            "monthly statistics",
+            Box::new(|s: &Store| {
+                s.monthly_statistics(&MonthlyRequest {
+                    month: "2026-10".into(),
+                    scope: Scope::Network,
+                    threshold: None,
+                    sensitive_threshold: None,
+                    lang: Lang::Nl,
+                })
+                .map(|_| ())
+            }),
+        ),
     ];
 
     let mut problems = Vec::new();
@@ -147,8 +167,11 @@ fn the_hot_queries_use_indexes_and_scan_no_large_table() {
         eprintln!("{name}: {} queries", selects.len());
         for sql in selects {
             let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
-            let details: Vec<String> =
-                stmt.query_map([], |r| r.get::<_, String>(3)).expect("plan").map(|d| d.expect("row")).collect();
+            let details: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .expect("plan")
+                .map(|d| d.expect("row"))
+                .collect();
             checked += 1;
             for d in &details {
                 if d.starts_with("SCAN ") && std::env::var_os("SCHAKEL_PLANS").is_some() {

@@ -44,14 +44,21 @@ fn removing_a_user_rotates_the_key_so_the_old_key_and_their_passphrase_open_noth
     let (mut store, recovery) = Store::create(&path, &init(), PASS).expect("create");
     store.write(|w| w.open_case(&new_case(date(), profile("21010", &["housing"])))).expect("case");
     let b = store
-        .add_user(&NewUser { display_name: "B".into(), roles: vec![Role::Caseworker], passphrase: OTHER.into() })
+        .add_user(&NewUser {
+            display_name: "B".into(),
+            roles: vec![Role::Caseworker],
+            passphrase: OTHER.into(),
+        })
         .expect("add B");
     let old_key = store.data_key.pragma_value().to_string();
     store.remove_user(b).expect("remove B");
     let new_key = store.data_key.pragma_value().to_string();
     assert_ne!(old_key, new_key);
     let audit = store.audit_entries(50).expect("audit");
-    assert!(audit.iter().any(|e| e.action == AuditAction::KeyRotate.as_str()), "the rotation is in the audit log");
+    assert!(
+        audit.iter().any(|e| e.action == AuditAction::KeyRotate.as_str()),
+        "the rotation is in the audit log"
+    );
     drop(store);
 
     let db = StorePaths::new(&path).db;
@@ -67,7 +74,8 @@ fn removing_a_user_rotates_the_key_so_the_old_key_and_their_passphrase_open_noth
     assert_eq!(cases(&store), 1, "nothing was lost");
     assert!(store.verify_audit().expect("verify").ok, "the audit chain survives the rekey");
     drop(store);
-    let store = Store::recover(&path, recovery.as_str(), "nieuwe wachtzin na het herstel 7").expect("recover");
+    let store =
+        Store::recover(&path, recovery.as_str(), "nieuwe wachtzin na het herstel 7").expect("recover");
     assert_eq!(cases(&store), 1, "the recovery key opens the new key too");
 }
 
@@ -109,7 +117,8 @@ fn a_rotation_cut_off_after_the_rekey_is_finished_at_the_next_open() {
     let keyfile = KeyFile::read(&StorePaths::new(&path).keys).expect("read");
     assert!(!keyfile.rotation_pending());
     assert_eq!(keyfile.key_generation, 1);
-    let store = Store::recover(&path, recovery.as_str(), "nieuwe wachtzin na het herstel 7").expect("recover");
+    let store =
+        Store::recover(&path, recovery.as_str(), "nieuwe wachtzin na het herstel 7").expect("recover");
     assert_eq!(cases(&store), 1);
 }
 
@@ -120,7 +129,11 @@ fn old_key_slots_are_upgraded_on_use_and_a_removal_waits_for_them() {
     let (mut store, recovery) = Store::create(&path, &init(), PASS).expect("create");
     let admin = store.actor().worker_id;
     let b = store
-        .add_user(&NewUser { display_name: "B".into(), roles: vec![Role::Caseworker], passphrase: OTHER.into() })
+        .add_user(&NewUser {
+            display_name: "B".into(),
+            roles: vec![Role::Caseworker],
+            passphrase: OTHER.into(),
+        })
         .expect("add B");
     let keys_path = StorePaths::new(&path).keys;
     // Rewrite the key file as format 1 wrote it.
@@ -152,4 +165,35 @@ fn old_key_slots_are_upgraded_on_use_and_a_removal_waits_for_them() {
     drop(store);
     assert!(KeyFile::read(&keys_path).expect("read").legacy_slots().is_empty());
     Store::open(&path, PASS).expect("opens after the rotation");
+}
+
+#[test]
+fn a_wrong_current_passphrase_counts_as_a_failed_unlock_and_waits_like_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("change.db");
+    let (store, _) = Store::create(&path, &init(), PASS).expect("create");
+    let keys_path = StorePaths::new(&path).keys;
+    let slots_before = KeyFile::read(&keys_path).expect("read").slots.len();
+    for _ in 0..3 {
+        let err = store.change_passphrase("niet de goede wachtzin", OTHER).expect_err("wrong");
+        assert!(matches!(err, Error::WrongPassphrase), "{err:?}");
+    }
+    let err = store.change_passphrase(PASS, OTHER).expect_err("must wait, even with the right one");
+    assert!(matches!(err, Error::UnlockDelayed { seconds } if seconds > 0), "{err:?}");
+    // The wait is the unlock's too: it is kept in the key file.
+    let mut kf = KeyFile::read(&keys_path).expect("read");
+    assert_eq!(kf.unlock_failures.len(), 3);
+    assert_eq!(kf.slots.len(), slots_before);
+    // Let the wait pass.
+    for at in &mut kf.unlock_failures {
+        *at -= 60_000;
+    }
+    kf.write(&keys_path).expect("write");
+    store.change_passphrase(PASS, OTHER).expect("the right passphrase after the wait");
+    assert!(KeyFile::read(&keys_path).expect("read").unlock_failures.is_empty());
+    let failed = store.audit_entries(50).expect("audit");
+    assert_eq!(failed.iter().filter(|e| e.action == AuditAction::UnlockFailed.as_str()).count(), 3);
+    drop(store);
+    assert!(matches!(Store::open(&path, PASS), Err(Error::WrongPassphrase)));
+    Store::open(&path, OTHER).expect("the new passphrase opens");
 }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { invoke } from '@tauri-apps/api/core';
+import type { NewUser } from '../bindings/NewUser';
 import { createTauriBackend } from './tauri';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
@@ -12,7 +13,7 @@ describe('tauri backend: administrators, recovery and restore', () => {
   it('calls the admin commands with their Rust argument names; a restore names no path', async () => {
     mockedInvoke.mockResolvedValue(null);
     const b = createTauriBackend();
-    const input = { displayName: 'Sara', roles: ['caseworker'], passphrase: 'vier woorden lang hier' } as const;
+    const input: NewUser = { displayName: 'Sara', roles: ['caseworker'], passphrase: 'vier woorden lang hier' };
     const query = { action: 'user.add', offset: 25, limit: 25 } as const;
     await b.listUsers();
     await b.addUser(input);
