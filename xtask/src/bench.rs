@@ -7,11 +7,20 @@ use crate::cmd::{Result, cargo, cli_binary, root, run, target_dir};
 use crate::run::DEMO_PASSPHRASE;
 
 const DEFAULT_CASES: &str = "100000";
+/// `--stress`: ten times the network (about 15 GB, and as much again for the plain copy).
+const STRESS_CASES: &str = "1000000";
 
 /// Runs `schakel bench --cases 100000 --store target/bench/bench-100k.db EXTRA...`.
 /// `--cases`/`--store` in `extra` replace the defaults; the default store is named after
 /// the number of cases, so a store cached for one size is not reused for another.
+/// `--stress` is `--cases 1000000`.
 pub fn bench(extra: &[String]) -> Result {
+    let stress = extra.iter().any(|a| a == "--stress");
+    let mut extra: Vec<String> = extra.iter().filter(|a| *a != "--stress").cloned().collect();
+    if stress && flag_value(&extra, "--cases").is_none() {
+        extra.extend(["--cases".to_owned(), STRESS_CASES.to_owned()]);
+    }
+    let extra = extra.as_slice();
     run(cargo().args(["build", "--release", "-p", "schakel-cli"]))?;
     let bench_dir = target_dir().join("bench");
     fs::create_dir_all(root().join(&bench_dir))

@@ -22,7 +22,8 @@ Commands:
           screenshots go to target/e2e-screenshots (needs setup)
   run     Build the CLI, create the demo store in .schakel-dev/ (once) and show `today`
   bench   Build the CLI in release and time the hot queries on a 100 000-case store;
-          extra arguments go to `schakel bench` (e.g. `cargo xtask bench --runs 10`)
+          extra arguments go to `schakel bench` (e.g. `cargo xtask bench --runs 10`);
+          `--stress` uses a ten times larger store (1,000,000 cases)
   help    This text
 ";
 
