@@ -1,6 +1,6 @@
-//! Timing with warm-up and repeated runs, and the process's peak memory.
+//! Percentiles of repeated runs, and the process's peak memory.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -15,23 +15,6 @@ pub struct Timing {
 
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// Three warm-up calls, then `runs` timed ones; `f` gets the run's number.
-pub fn measure(
-    runs: u32,
-    mut f: impl FnMut(usize) -> schakel_core::Result<()>,
-) -> schakel_core::Result<Timing> {
-    for i in 0..3 {
-        f(i)?;
-    }
-    let mut times = Vec::with_capacity(runs as usize);
-    for i in 0..runs.max(1) as usize {
-        let t = Instant::now();
-        f(i)?;
-        times.push(ms(t.elapsed()));
-    }
-    Ok(summarise(times))
 }
 
 pub fn summarise(mut times: Vec<f64>) -> Timing {

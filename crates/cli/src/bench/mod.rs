@@ -131,12 +131,18 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
         }
     }
 
+    // Peak memory: each store alone, every operation once.
     reset_peak_rss();
     let store = Store::open(path, &pass)?;
     let counts = store.record_counts()?;
-    let encrypted = workload::run(&store, a.runs)?;
+    workload::once(&store, a.runs)?;
     drop(store);
     let peak_rss_mib_encrypted = peak_rss_mib();
+    reset_peak_rss();
+    let plain_store = Store::open_plain_for_bench(&plain, worker)?;
+    workload::once(&plain_store, a.runs)?;
+    drop(plain_store);
+    let peak_rss_mib_plain = peak_rss_mib();
 
     let mut plain_opens = Vec::new();
     for _ in 0..a.unlock_runs.max(1) {
@@ -145,24 +151,23 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
         plain_opens.push(ms(t.elapsed()));
         drop(s);
     }
-    reset_peak_rss();
-    let plain_store = Store::open_plain_for_bench(&plain, worker)?;
-    let plain_figures = workload::run(&plain_store, a.runs)?;
-    drop(plain_store);
-    let peak_rss_mib_plain = peak_rss_mib();
 
-    let figures = encrypted
+    // Timing: both stores open, each operation in alternation.
+    let store = Store::open(path, &pass)?;
+    let plain_store = Store::open_plain_for_bench(&plain, worker)?;
+    let figures = workload::run(&store, &plain_store, a.runs)?
         .into_iter()
-        .zip(plain_figures)
-        .map(|(e, p)| Figure {
-            name: e.name,
-            class: e.class,
-            target_ms: e.class.target_ms(),
-            ratio: if p.timing.median_ms > 0.0 { e.timing.median_ms / p.timing.median_ms } else { 0.0 },
-            encrypted: e.timing,
-            plain: p.timing,
+        .map(|m| Figure {
+            name: m.name,
+            class: m.class,
+            target_ms: m.class.target_ms(),
+            ratio: if m.plain.median_ms > 0.0 { m.encrypted.median_ms / m.plain.median_ms } else { 0.0 },
+            encrypted: m.encrypted,
+            plain: m.plain,
         })
         .collect();
+    drop(store);
+    drop(plain_store);
 
     let import = if a.import_cases > 0 { Some(import_throughput(&pass, a.import_cases, &o)?) } else { None };
 
@@ -189,28 +194,43 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
     Ok(())
 }
 
-/// Imports the same record file into a new encrypted store and a new plaintext one.
+/// Imports the same record file into new encrypted and plaintext stores, in alternation,
+/// three times each; the median of each.
 fn import_throughput(pass: &str, cases: u32, o: &Out) -> schakel_core::Result<Import> {
     let dir = tempfile::tempdir()?;
-    let enc_path = dir.path().join("import.db");
-    let plain_path = dir.path().join("import-plain.db");
     let file = dir.path().join("records.jsonl");
-    let (mut store, _) = Store::create(&enc_path, &init("OCMW Import"), pass)?;
-    let records = import::write_record_file(&store, &file, cases)?;
-    let worker = store.actor().worker_id;
-    store.export_plain_copy_for_bench(&plain_path)?;
+    let (mut records, mut enc_secs, mut plain_secs) = (0, Vec::new(), Vec::new());
     let pb = o.progress("import");
-    let t = Instant::now();
-    schakel_core::import::import_file(&mut store, &file, &mut |_, _| {})?;
-    let enc_secs = t.elapsed().as_secs_f64();
-    drop(store);
-    let mut plain = Store::open_plain_for_bench(&plain_path, worker)?;
-    let t = Instant::now();
-    schakel_core::import::import_file(&mut plain, &file, &mut |_, _| {})?;
-    let plain_secs = t.elapsed().as_secs_f64();
+    for round in 0..3 {
+        let enc_path = dir.path().join(format!("import-{round}.db"));
+        let plain_path = dir.path().join(format!("import-{round}-plain.db"));
+        let (mut store, _) = Store::create(&enc_path, &init("OCMW Import"), pass)?;
+        if round == 0 {
+            records = import::write_record_file(&store, &file, cases)?;
+        }
+        let worker = store.actor().worker_id;
+        store.export_plain_copy_for_bench(&plain_path)?;
+        let t = Instant::now();
+        schakel_core::import::import_file(&mut store, &file, &mut |_, _| {})?;
+        enc_secs.push(t.elapsed().as_secs_f64());
+        drop(store);
+        let mut plain = Store::open_plain_for_bench(&plain_path, worker)?;
+        let t = Instant::now();
+        schakel_core::import::import_file(&mut plain, &file, &mut |_, _| {})?;
+        plain_secs.push(t.elapsed().as_secs_f64());
+        drop(plain);
+        for p in [&enc_path, &plain_path] {
+            let _ = std::fs::remove_file(p);
+        }
+        pb.set_position(round + 1);
+    }
     pb.finish_and_clear();
-    let enc_rate = records as f64 / enc_secs;
-    let plain_rate = records as f64 / plain_secs;
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::INFINITY)
+    };
+    let enc_rate = records as f64 / median(enc_secs);
+    let plain_rate = records as f64 / median(plain_secs);
     Ok(Import {
         records,
         encrypted_records_per_second: enc_rate,

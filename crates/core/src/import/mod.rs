@@ -197,7 +197,7 @@ fn bump(summary: &mut ImportSummary, kind: &str, n: usize) {
 /// Page cache for the import's one big transaction, in KiB. With the default (2 MiB)
 /// SQLite spills dirty pages to the WAL mid-transaction, encrypting them each time;
 /// a larger cache keeps a big import about a third faster.
-const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+const IMPORT_CACHE_KIB: i64 = 128 * 1024;
 
 /// Runs `f` with a larger page cache on the store's connection, then restores it.
 /// An attempt without a savepoint per row met a bad row: its transaction is rolled back
