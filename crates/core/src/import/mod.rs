@@ -1,8 +1,10 @@
 //! Import of registration sheets (CSV) and record files (JSONL).
 //!
-//! Both formats are all or nothing: the whole file is applied in one transaction, each
-//! row inside its own savepoint so that a bad row is undone alone and the rows after it
-//! are still checked. If any row is bad, the transaction is rolled back and
+//! Both formats are all or nothing: the whole file is applied in one transaction. A first
+//! pass applies the rows straight away (the usual, good file commits after it); if a row
+//! is bad, that pass is rolled back and a second one runs each row inside its own
+//! savepoint, so that a bad row is undone alone and the rows after it are still checked
+//! (`fast_then_careful`). If any row is bad, the transaction is rolled back and
 //! [`Error::Import`] lists every bad row with its physical, 1-based line number in the
 //! file (the header is line 1). The user-facing description is `docs/import.md`.
 //!
