@@ -454,31 +454,20 @@ impl Slot {
         generation: u32,
     ) -> Result<Self> {
         let id = Uuid::now_v7();
-        let mut salt = [0u8; 16];
-        fill_random(&mut salt)?;
-        let kek = derive(secret, &salt, params)?;
-        let mut nonce = [0u8; 24];
-        fill_random(&mut nonce)?;
         let identity = age::x25519::Identity::generate();
         let recipient = identity.to_public().to_string();
         let identity_text = identity.to_string();
-        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
-        let aad = aad(store_id, id);
-        let wrapped = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload { msg: identity_text.expose_secret().as_bytes(), aad: &aad },
-            )
-            .map_err(|_| Error::CipherMissing("key wrapping failed".into()))?;
+        let (kdf, nonce, wrapped) =
+            wrap_under(secret, params, store_id, id, identity_text.expose_secret().as_bytes())?;
         let sealed = seal(&recipient, store_id, id, generation, data_key)?;
         Ok(Slot {
             id,
             kind,
             worker_id,
-            kdf: Kdf { alg: "argon2id-v19".into(), params, salt: BASE64.encode(&salt) },
+            kdf,
             cipher: "xchacha20poly1305".into(),
-            nonce: BASE64.encode(&nonce),
-            wrapped: BASE64.encode(&wrapped),
+            nonce,
+            wrapped,
             recipient: Some(recipient),
             sealed: Some(sealed),
             sealed_next: None,
@@ -541,23 +530,15 @@ pub(crate) fn legacy_slot(
 ) -> Result<Slot> {
     let params = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
     let id = Uuid::now_v7();
-    let mut salt = [0u8; 16];
-    fill_random(&mut salt)?;
-    let kek = derive(secret, &salt, params)?;
-    let mut nonce = [0u8; 24];
-    fill_random(&mut nonce)?;
-    let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
-    let wrapped = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: data_key.0.as_ref(), aad: &aad(store_id, id) })
-        .map_err(|_| Error::CipherMissing("key wrapping failed".into()))?;
+    let (kdf, nonce, wrapped) = wrap_under(secret, params, store_id, id, data_key.0.as_ref())?;
     Ok(Slot {
         id,
         kind,
         worker_id,
-        kdf: Kdf { alg: "argon2id-v19".into(), params, salt: BASE64.encode(&salt) },
+        kdf,
         cipher: "xchacha20poly1305".into(),
-        nonce: BASE64.encode(&nonce),
-        wrapped: BASE64.encode(&wrapped),
+        nonce,
+        wrapped,
         recipient: None,
         sealed: None,
         sealed_next: None,
@@ -568,6 +549,28 @@ pub(crate) fn legacy_slot(
 #[cfg(test)]
 pub(crate) fn recovery_secret(typed: &str) -> Result<Zeroizing<Vec<u8>>> {
     RecoveryKey::parse_raw(typed)
+}
+
+/// Encrypts `msg` under a key derived from `secret` (Argon2id with a new salt), with the
+/// store and slot ids as associated data: the KDF record, the nonce and the ciphertext.
+fn wrap_under(
+    secret: &[u8],
+    params: KdfParams,
+    store_id: Uuid,
+    slot_id: Uuid,
+    msg: &[u8],
+) -> Result<(Kdf, String, String)> {
+    let mut salt = [0u8; 16];
+    fill_random(&mut salt)?;
+    let kek = derive(secret, &salt, params)?;
+    let mut nonce = [0u8; 24];
+    fill_random(&mut nonce)?;
+    let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
+    let wrapped = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg, aad: &aad(store_id, slot_id) })
+        .map_err(|_| Error::CipherMissing("key wrapping failed".into()))?;
+    let kdf = Kdf { alg: "argon2id-v19".into(), params, salt: BASE64.encode(&salt) };
+    Ok((kdf, BASE64.encode(&nonce), BASE64.encode(&wrapped)))
 }
 
 fn key_from(bytes: &[u8]) -> Option<DataKey> {

@@ -293,19 +293,7 @@ impl Store {
     fn record_unlock(&self, mut keyfile: KeyFile, method: &str) -> Result<()> {
         let failures = std::mem::take(&mut keyfile.unlock_failures);
         let tx = self.conn.unchecked_transaction()?;
-        for at in &failures {
-            audit::append(
-                &tx,
-                &audit::NewEntry {
-                    at: *at,
-                    actor: None,
-                    action: AuditAction::UnlockFailed,
-                    entity: None,
-                    entity_id: None,
-                    detail: serde_json::json!({}),
-                },
-            )?;
-        }
+        audit_failed_unlocks(&tx, &failures)?;
         audit::append(
             &tx,
             &audit::NewEntry {
@@ -324,8 +312,9 @@ impl Store {
     }
 
     /// Opens a store with the recovery key and sets a new passphrase for the first
-    /// administrator who has a key slot (the one who created the store, unless removed). The database is not
-    /// re-encrypted; a wrong recovery key changes nothing but the count of failed attempts.
+    /// administrator who has a key slot (the one who created the store, unless removed).
+    /// The database is not re-encrypted; a wrong recovery key changes nothing but the
+    /// count of failed attempts.
     pub fn recover(path: &Path, recovery_key: &str, new_passphrase: &str) -> Result<Store> {
         check_passphrase_strength(new_passphrase)?;
         let paths = StorePaths::new(path);
@@ -433,20 +422,7 @@ impl Store {
             return Err(Store::failed_attempt(&self.paths, keyfile, Error::WrongPassphrase));
         }
         // The current passphrase was known: earlier wrong attempts go into the audit log.
-        let failures = std::mem::take(&mut keyfile.unlock_failures);
-        for at in failures {
-            audit::append(
-                &self.conn,
-                &audit::NewEntry {
-                    at,
-                    actor: None,
-                    action: AuditAction::UnlockFailed,
-                    entity: None,
-                    entity_id: None,
-                    detail: serde_json::json!({}),
-                },
-            )?;
-        }
+        audit_failed_unlocks(&self.conn, &std::mem::take(&mut keyfile.unlock_failures))?;
         keyfile.set_passphrase(self.actor.worker_id, new, &self.data_key)?;
         keyfile.write(&self.paths.keys)?;
         self.audit(AuditAction::PassphraseChange, None, None, serde_json::json!({"by": "passphrase"}))
@@ -790,6 +766,24 @@ fn cipher_version(conn: &Connection) -> Result<String> {
         Some(v) if !v.is_empty() => Ok(v),
         _ => Err(Error::CipherMissing("SQLCipher is not linked; refusing to store data unencrypted".into())),
     }
+}
+
+/// Failed unlock attempts kept in the key file, into the audit log, each at its own time.
+fn audit_failed_unlocks(conn: &Connection, failures: &[i64]) -> Result<()> {
+    for &at in failures {
+        audit::append(
+            conn,
+            &audit::NewEntry {
+                at,
+                actor: None,
+                action: AuditAction::UnlockFailed,
+                entity: None,
+                entity_id: None,
+                detail: serde_json::json!({}),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Where a key rotation stops; anything but `Done` plays a crash in tests.

@@ -79,15 +79,22 @@ fn removing_a_user_rotates_the_key_so_the_old_key_and_their_passphrase_open_noth
     assert_eq!(cases(&store), 1, "the recovery key opens the new key too");
 }
 
-#[test]
-fn a_rotation_cut_off_before_the_database_changed_keeps_the_old_key() {
+/// A store with one case whose rotation stopped at `stop`, as a crash would leave it:
+/// its directory, path, recovery key and the data key from before the rotation.
+fn cut_off(stop: RotationStop) -> (tempfile::TempDir, std::path::PathBuf, keys::RecoveryKey, String) {
     let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("half1.db");
-    let (mut store, _) = Store::create(&path, &init(), PASS).expect("create");
+    let path = dir.path().join("cut.db");
+    let (mut store, recovery) = Store::create(&path, &init(), PASS).expect("create");
     store.write(|w| w.open_case(&new_case(date(), profile("21010", &[])))).expect("case");
     let old_key = store.data_key.pragma_value().to_string();
-    store.rotate_key_steps(RotationStop::AfterKeyFile).expect("first half");
+    store.rotate_key_steps(stop).expect("rotation up to the stop");
     drop(store);
+    (dir, path, recovery, old_key)
+}
+
+#[test]
+fn a_rotation_cut_off_before_the_database_changed_keeps_the_old_key() {
+    let (_dir, path, _, old_key) = cut_off(RotationStop::AfterKeyFile);
     assert!(KeyFile::read(&StorePaths::new(&path).keys).expect("read").rotation_pending());
 
     let store = Store::open(&path, PASS).expect("opens with the current key");
@@ -101,13 +108,7 @@ fn a_rotation_cut_off_before_the_database_changed_keeps_the_old_key() {
 
 #[test]
 fn a_rotation_cut_off_after_the_rekey_is_finished_at_the_next_open() {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("half2.db");
-    let (mut store, recovery) = Store::create(&path, &init(), PASS).expect("create");
-    store.write(|w| w.open_case(&new_case(date(), profile("21010", &[])))).expect("case");
-    let old_key = store.data_key.pragma_value().to_string();
-    store.rotate_key_steps(RotationStop::AfterRekey).expect("rekeyed, key file not finished");
-    drop(store);
+    let (_dir, path, recovery, old_key) = cut_off(RotationStop::AfterRekey);
     let db = StorePaths::new(&path).db;
     assert!(!opens_with(&db, &old_key));
 
