@@ -15,7 +15,9 @@ Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 no store, 5 stor
 6 store damaged, 7 store from a newer version, 8 invalid input, 9 not found, 10 conflict,\n\
 11 import refused, 12 store already exists, 13 encryption unavailable, 14 too many wrong\n\
 attempts (wait and try again), 15 audit log damaged, 16 not allowed for your role,\n\
-17 the cases to purge changed since the preview (preview again).")]
+17 the cases to purge changed since the preview (preview again), 18 text probably\n\
+identifies a person, 19 signature does not verify, 20 fingerprint words do not match,\n\
+21 partner has another pinned key, 22 partner's keys revoked.")]
 pub struct Cli {
     /// The store (database file). Default: schakel.db in the user's data directory.
     #[arg(long, global = true, env = "SCHAKEL_STORE")]
@@ -320,7 +322,33 @@ pub enum PartnersCmd {
         name: String,
         #[arg(long)]
         municipality: Option<String>,
+        /// The partner's own id (the `partner_id` of its identity card), so that its card
+        /// and its records name the same partner here (default: a new id).
+        #[arg(long)]
+        id: Option<String>,
     },
+    /// This store's identity card for partners (made the first time): JSON on standard
+    /// output or in FILE, and the fingerprint words to read out to the partner by phone.
+    Card {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Pin a partner's identity card, after comparing its fingerprint by phone. A new card
+    /// of a partner already pinned, signed by its pinned key (a rotation), needs no words.
+    Pin {
+        file: PathBuf,
+        /// The fingerprint words (or hex) the partner read out.
+        #[arg(long)]
+        words: Option<String>,
+    },
+    /// New keys for this store's identity, signed by the old ones; send the new card.
+    RotateKey,
+    /// Revoke the keys pinned for a partner (id or name): nothing of theirs is accepted.
+    Revoke {
+        partner: String,
+    },
+    /// The keys pinned for partners, with their fingerprints.
+    Keys,
 }
 
 #[derive(Debug, Subcommand)]

@@ -36,6 +36,10 @@ pub fn code(e: &CliError) -> i32 {
             ErrorKind::Forbidden => 16,
             ErrorKind::PreviewChanged => 17,
             ErrorKind::IdentifierWarning => 18,
+            ErrorKind::InvalidSignature => 19,
+            ErrorKind::FingerprintMismatch => 20,
+            ErrorKind::KeyConflict => 21,
+            ErrorKind::PartnerRevoked => 22,
             ErrorKind::Io | ErrorKind::Database => 1,
         },
     }

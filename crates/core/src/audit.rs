@@ -71,10 +71,22 @@ pub enum AuditAction {
     /// Closed cases past the retention period were purged (detail: cut-off, months, counts).
     #[serde(rename = "retention.purge")]
     RetentionPurge,
+    /// This store's partner identity (exchange keys) was made (detail: generation, fingerprint).
+    #[serde(rename = "identity.create")]
+    IdentityCreate,
+    /// This store's partner identity got new keys, signed by the old ones (detail: generations).
+    #[serde(rename = "identity.rotate")]
+    IdentityRotate,
+    /// A partner's public keys were pinned (detail: generation, how, fingerprint).
+    #[serde(rename = "partner.pin")]
+    PartnerPin,
+    /// A partner's pinned keys were revoked (detail: how many).
+    #[serde(rename = "partner.revoke")]
+    PartnerRevoke,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::Unlock,
         AuditAction::UnlockFailed,
         AuditAction::SessionEnd,
@@ -91,6 +103,10 @@ impl AuditAction {
         AuditAction::KeyRotate,
         AuditAction::WarningOverride,
         AuditAction::RetentionPurge,
+        AuditAction::IdentityCreate,
+        AuditAction::IdentityRotate,
+        AuditAction::PartnerPin,
+        AuditAction::PartnerRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +127,10 @@ impl AuditAction {
             AuditAction::KeyRotate => "key.rotate",
             AuditAction::WarningOverride => "privacy.warning_override",
             AuditAction::RetentionPurge => "retention.purge",
+            AuditAction::IdentityCreate => "identity.create",
+            AuditAction::IdentityRotate => "identity.rotate",
+            AuditAction::PartnerPin => "partner.pin",
+            AuditAction::PartnerRevoke => "partner.revoke",
         }
     }
 }

@@ -41,6 +41,22 @@ pub enum Error {
     /// The records a retention purge would remove differ from its preview's: preview again.
     #[error("the cases to purge changed since the preview; nothing was purged, preview again")]
     PreviewChanged,
+    /// A signature that does not verify: a partner's identity card (its own signature, or a
+    /// rotation signed by an earlier key) was changed or is not what it claims to be.
+    #[error("the signature does not verify: {0}")]
+    InvalidSignature(String),
+    /// The fingerprint words given are not those of the card: compare again with the partner.
+    #[error(
+        "the fingerprint does not match the words given; nothing was pinned: compare again with the partner"
+    )]
+    FingerprintMismatch,
+    /// A partner already has a pinned key, and this card's key is another one that the pinned
+    /// key did not sign (not a rotation).
+    #[error("{0}")]
+    KeyConflict(String),
+    /// The partner's keys were revoked in this store: nothing signed by them is accepted.
+    #[error("the keys of partner {0} were revoked; nothing from them is accepted")]
+    PartnerRevoked(String),
     #[error("import refused, nothing was written: {} bad row(s)", .0.len())]
     Import(Vec<ImportProblem>),
     #[error("encryption is not available: {0}")]
@@ -78,6 +94,10 @@ pub enum ErrorKind {
     NotFound,
     Conflict,
     PreviewChanged,
+    InvalidSignature,
+    FingerprintMismatch,
+    KeyConflict,
+    PartnerRevoked,
     Import,
     CipherMissing,
     Io,
@@ -100,6 +120,10 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Conflict => "conflict",
             ErrorKind::PreviewChanged => "preview_changed",
+            ErrorKind::InvalidSignature => "invalid_signature",
+            ErrorKind::FingerprintMismatch => "fingerprint_mismatch",
+            ErrorKind::KeyConflict => "key_conflict",
+            ErrorKind::PartnerRevoked => "partner_revoked",
             ErrorKind::Import => "import",
             ErrorKind::CipherMissing => "cipher_missing",
             ErrorKind::Io => "io",
@@ -124,6 +148,10 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::PreviewChanged => ErrorKind::PreviewChanged,
+            Error::InvalidSignature(_) => ErrorKind::InvalidSignature,
+            Error::FingerprintMismatch => ErrorKind::FingerprintMismatch,
+            Error::KeyConflict(_) => ErrorKind::KeyConflict,
+            Error::PartnerRevoked(_) => ErrorKind::PartnerRevoked,
             Error::Import(_) => ErrorKind::Import,
             Error::CipherMissing(_) => ErrorKind::CipherMissing,
             Error::Io(_) => ErrorKind::Io,

@@ -13,6 +13,7 @@ pub mod changelog;
 pub mod dates;
 pub mod detail;
 pub mod error;
+pub mod exchange;
 pub mod follow_ups;
 pub mod ids;
 pub mod keys;

@@ -201,17 +201,23 @@ mod matrix {
         other_case: Uuid,
         caw: Uuid,
         code: String,
+        /// The CAW's identity card (from its own store) and its fingerprint words.
+        caw_card: crate::exchange::IdentityCard,
+        caw_words: String,
     }
 
     #[test]
     fn each_role_may_do_exactly_its_own_calls() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("roles.db");
+        let caw_card = store_at(&dir.path().join("caw.db"), "CAW Test", None).identity_card().expect("card");
+        let caw_words = caw_card.fingerprint().expect("fingerprint").words_text();
         let mut store = store_at(&path, "OCMW Test", None);
         let (fixture, users) = {
             let (own, other, caw) = store
                 .write(|w| {
                     let caw = w.add_partner(&crate::partners::NewPartner {
+                        id: Some(caw_card.partner_id),
                         kind: Some(crate::partners::PartnerKind::Caw),
                         name: "CAW Test".into(),
                         ..Default::default()
@@ -237,7 +243,17 @@ mod matrix {
                     .expect("add user");
                 users.push((role, pass));
             }
-            (Fixture { own_case: own.summary.id, other_case: other, caw, code: own.summary.code }, users)
+            (
+                Fixture {
+                    own_case: own.summary.id,
+                    other_case: other,
+                    caw,
+                    code: own.summary.code,
+                    caw_card,
+                    caw_words,
+                },
+                users,
+            )
         };
         drop(store);
 
@@ -318,6 +334,14 @@ mod matrix {
             }),
             ("session", &[W, C, E, A], |s, _| s.session_info().map(|_| ())),
             ("partners", &[W, C, E, A], |s, _| s.partners().map(|_| ())),
+            ("own identity", &[A], |s, _| s.own_identity().map(|_| ())),
+            ("own identity card", &[A], |s, _| s.identity_card().map(|_| ())),
+            ("rotate the own identity", &[A], |s, _| s.rotate_identity().map(|_| ())),
+            ("pin a partner's card", &[A], |s, f| {
+                s.pin_partner_card(&f.caw_card, Some(&f.caw_words)).map(|_| ())
+            }),
+            ("pinned partner keys", &[A], |s, _| s.pinned_partner_keys().map(|_| ())),
+            ("revoke a partner's keys", &[A], |s, f| s.revoke_partner_card(f.caw).map(|_| ())),
         ];
 
         let mut failures = Vec::new();

@@ -21,11 +21,17 @@ pub fn partners(path: &Path, c: PartnersCmd, o: Out) -> CliResult {
                 }
             });
         }
-        PartnersCmd::Add { kind, name, municipality } => {
-            let p = NewPartner { id: None, kind: Some(super::store::kind(kind)), name, municipality };
+        PartnersCmd::Add { kind, name, municipality, id } => {
+            let id = id.map(|i| super::uuid_arg("id", &i)).transpose()?;
+            let p = NewPartner { id, kind: Some(super::store::kind(kind)), name, municipality };
             let id = store.write(|w| w.add_partner(&p))?;
             o.emit(&json!({"id": id}), |_| println!("Partner {id} added."));
         }
+        PartnersCmd::Card { out } => super::identity::card(&mut store, out.as_deref(), o)?,
+        PartnersCmd::Pin { file, words } => super::identity::pin(&mut store, &file, words.as_deref(), o)?,
+        PartnersCmd::RotateKey => super::identity::rotate(&mut store, o)?,
+        PartnersCmd::Revoke { partner } => super::identity::revoke(&mut store, &partner, o)?,
+        PartnersCmd::Keys => super::identity::keys(&store, o)?,
     }
     Ok(())
 }

@@ -1,0 +1,10 @@
+//! Exchange between partners on different laptops (issue 8; design in `docs/exchange.md`).
+//!
+//! Built so far: [`identity`], each partner's key pairs (age X25519 to encrypt, Ed25519 to
+//! sign), the signed identity card that carries the public halves, its fingerprint for a
+//! comparison by phone, pinning another partner's card, rotation and revocation. Not yet:
+//! envelopes, bundles, the hub.
+
+pub mod identity;
+
+pub use identity::{Fingerprint, IdentityCard, OwnIdentity, PinOutcome, PinnedKey, PreviousKey};
