@@ -353,7 +353,9 @@ export class App {
       const stopped = await Promise.race([this.exited.then(() => true), delay(5_000).then(() => false)]);
       if (!stopped) this.driverProcess.kill('SIGKILL');
     }
-    killMarked(this.dir);
+    // Killed is not yet gone: wait until every process of this launch has exited (and so
+    // released the store's lock), or a test that opens the store next meets it locked.
+    await waitGone(killMarked(this.dir), 10_000);
     this.savedLog = this.log();
     if (process.env.SCHAKEL_E2E_KEEP === '1') {
       console.log(`kept ${this.dir}`);
@@ -420,21 +422,37 @@ async function waitForPort(port, exited, what, timeout = 10_000) {
 /** SIGKILLs every process whose environment carries this launch's marker (Linux). */
 function killMarked(dir) {
   const needle = `${LAUNCH_MARKER}=${dir}`;
+  const killed = [];
   let pids = [];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return;
+    return killed;
   }
   for (const pid of pids) {
     try {
       if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) {
         process.kill(Number(pid), 'SIGKILL');
+        killed.push(pid);
       }
     } catch {
       // Gone meanwhile, or not ours to read.
     }
   }
+  return killed;
+}
+
+/** Waits until none of `pids` is running any more (a zombie has exited), at most `ms`. */
+async function waitGone(pids, ms) {
+  const running = (pid) => {
+    try {
+      return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    } catch {
+      return false;
+    }
+  };
+  const until = Date.now() + ms;
+  while (pids.some(running) && Date.now() < until) await delay(50);
 }
 
 function withLog(error, log) {
