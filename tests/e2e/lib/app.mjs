@@ -5,8 +5,8 @@
 // a test can start the app twice on one store (pass `store`). Everything here waits
 // explicitly for what it needs (an element, a text); nothing sleeps a fixed time.
 
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -356,6 +356,9 @@ export class App {
     // Killed is not yet gone: wait until every process of this launch has exited (and so
     // released the store's lock), or a test that opens the store next meets it locked.
     await waitGone(killMarked(this.dir), 10_000);
+    // And whatever else of the launch held the store (a process that left the marker
+    // behind, a slow exit): the next CLI call must find the lock free.
+    await waitLockFree(`${this.store}.lock`, 15_000);
     this.savedLog = this.log();
     if (process.env.SCHAKEL_E2E_KEEP === '1') {
       console.log(`kept ${this.dir}`);
@@ -440,6 +443,39 @@ function killMarked(dir) {
     }
   }
   return killed;
+}
+
+/**
+ * Waits until nobody holds the store's advisory lock (`flock -n` succeeds), at most `ms`;
+ * then names the holders, if any, so a failure that follows says who kept it.
+ */
+async function waitLockFree(lockFile, ms) {
+  if (!existsSync(lockFile)) return;
+  const free = () => spawnSync('flock', ['-n', '-E', '75', lockFile, 'true']).status === 0;
+  const until = Date.now() + ms;
+  while (!free()) {
+    if (Date.now() >= until) {
+      console.log(`store lock still held after ${ms} ms by: ${lockHolders(lockFile).join(', ') || 'unknown'}`);
+      return;
+    }
+    await delay(100);
+  }
+}
+
+/** Pid and command line of every process with `file` open (Linux /proc). */
+function lockHolders(file) {
+  const holders = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const fds = readdirSync(`/proc/${pid}/fd`);
+      if (fds.some((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`) === file; } catch { return false; } })) {
+        holders.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim()}`);
+      }
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return holders;
 }
 
 /** Waits until none of `pids` is running any more (a zombie has exited), at most `ms`. */
