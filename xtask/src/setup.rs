@@ -23,6 +23,9 @@ pub const APT_PACKAGES: &[&str] = &[
     "libssl-dev",
     // `dbus-daemon` for the screen-lock watcher's tests (a private bus with fake logind).
     "dbus",
+    // PostgreSQL server binaries (initdb, postgres, pg_ctl) and its `postgres` system user:
+    // the hub tests start a real server on loopback with TLS (tests/support/pg.rs).
+    "postgresql",
 ];
 
 /// `cargo xtask setup` on its own, with its duration.
