@@ -40,6 +40,10 @@ pub fn code(e: &CliError) -> i32 {
             ErrorKind::FingerprintMismatch => 20,
             ErrorKind::KeyConflict => 21,
             ErrorKind::PartnerRevoked => 22,
+            ErrorKind::HubUnavailable => 23,
+            ErrorKind::HubRefused => 24,
+            ErrorKind::UnknownSender => 25,
+            ErrorKind::WrongRecipient => 26,
             ErrorKind::Io | ErrorKind::Database => 1,
         },
     }

@@ -57,6 +57,19 @@ pub enum Error {
     /// The partner's keys were revoked in this store: nothing signed by them is accepted.
     #[error("the keys of partner {0} were revoked; nothing from them is accepted")]
     PartnerRevoked(String),
+    /// An envelope from a partner this store has no pinned key for (or not of that
+    /// generation): pin the partner's card first.
+    #[error("unknown sender: {0}")]
+    UnknownSender(String),
+    /// An envelope or bundle addressed to another partner than this store's.
+    #[error("not addressed to this store: {0}")]
+    WrongRecipient(String),
+    /// The hub could not be reached, or the connection failed (network, TLS, timeout).
+    #[error("the hub cannot be reached: {0}")]
+    HubUnavailable(String),
+    /// The hub refused the request (authentication, permissions, its own checks).
+    #[error("the hub refused: {0}")]
+    HubRefused(String),
     #[error("import refused, nothing was written: {} bad row(s)", .0.len())]
     Import(Vec<ImportProblem>),
     #[error("encryption is not available: {0}")]
@@ -98,6 +111,10 @@ pub enum ErrorKind {
     FingerprintMismatch,
     KeyConflict,
     PartnerRevoked,
+    UnknownSender,
+    WrongRecipient,
+    HubUnavailable,
+    HubRefused,
     Import,
     CipherMissing,
     Io,
@@ -124,6 +141,10 @@ impl ErrorKind {
             ErrorKind::FingerprintMismatch => "fingerprint_mismatch",
             ErrorKind::KeyConflict => "key_conflict",
             ErrorKind::PartnerRevoked => "partner_revoked",
+            ErrorKind::UnknownSender => "unknown_sender",
+            ErrorKind::WrongRecipient => "wrong_recipient",
+            ErrorKind::HubUnavailable => "hub_unavailable",
+            ErrorKind::HubRefused => "hub_refused",
             ErrorKind::Import => "import",
             ErrorKind::CipherMissing => "cipher_missing",
             ErrorKind::Io => "io",
@@ -152,6 +173,10 @@ impl Error {
             Error::FingerprintMismatch => ErrorKind::FingerprintMismatch,
             Error::KeyConflict(_) => ErrorKind::KeyConflict,
             Error::PartnerRevoked(_) => ErrorKind::PartnerRevoked,
+            Error::UnknownSender(_) => ErrorKind::UnknownSender,
+            Error::WrongRecipient(_) => ErrorKind::WrongRecipient,
+            Error::HubUnavailable(_) => ErrorKind::HubUnavailable,
+            Error::HubRefused(_) => ErrorKind::HubRefused,
             Error::Import(_) => ErrorKind::Import,
             Error::CipherMissing(_) => ErrorKind::CipherMissing,
             Error::Io(_) => ErrorKind::Io,

@@ -47,3 +47,44 @@ pub fn new_case(opened_on: NaiveDate, profile: CaseProfile) -> NewCase {
         profile,
     }
 }
+
+/// Stores of partners on different laptops that know each other (the same partner ids) and
+/// have pinned each other's identity cards after comparing the words: what two or three
+/// administrators do once before exchanging. One store per `(kind, name)`, at `dir/<i>.db`.
+pub fn network(dir: &Path, members: &[(PartnerKind, &str)]) -> Vec<Store> {
+    use crate::partners::NewPartner;
+    let mut stores: Vec<Store> = members
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, name))| {
+            let init = InitStore {
+                partner_kind: *kind,
+                partner_name: (*name).into(),
+                municipality: None,
+                worker_name: format!("Medewerker {name}"),
+            };
+            Store::create(&dir.join(format!("{i}.db")), &init, PASS).expect("create a network store").0
+        })
+        .collect();
+    let cards: Vec<_> = stores.iter_mut().map(|s| s.identity_card().expect("card")).collect();
+    for (i, store) in stores.iter_mut().enumerate() {
+        for (j, card) in cards.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            store
+                .write(|w| {
+                    w.add_partner(&NewPartner {
+                        id: Some(card.partner_id),
+                        kind: Some(members[j].0),
+                        name: card.partner_name.clone(),
+                        municipality: None,
+                    })
+                })
+                .expect("add the partner");
+            let words = card.fingerprint().expect("fingerprint").words_text();
+            store.pin_partner_card(card, Some(&words)).expect("pin the card");
+        }
+    }
+    stores
+}

@@ -58,16 +58,16 @@ pub fn fingerprint_words() -> Vec<&'static str> {
 
 /// A fixed, unambiguous encoding: a domain, then each field as its length (u32, big-endian)
 /// and its bytes. Signatures and fingerprints are computed over this, never over JSON.
-struct Canonical(Vec<u8>);
+pub(super) struct Canonical(pub(super) Vec<u8>);
 
 impl Canonical {
-    fn new(domain: &[u8]) -> Self {
+    pub(super) fn new(domain: &[u8]) -> Self {
         let mut c = Canonical(Vec::with_capacity(256));
         c.bytes(domain);
         c
     }
 
-    fn bytes(&mut self, b: &[u8]) -> &mut Self {
+    pub(super) fn bytes(&mut self, b: &[u8]) -> &mut Self {
         // Every field here is far below 4 GiB (names, keys, ids); cap rather than panic.
         let len = u32::try_from(b.len()).unwrap_or(u32::MAX);
         self.0.extend_from_slice(&len.to_be_bytes());
@@ -75,15 +75,15 @@ impl Canonical {
         self
     }
 
-    fn str(&mut self, s: &str) -> &mut Self {
+    pub(super) fn str(&mut self, s: &str) -> &mut Self {
         self.bytes(s.as_bytes())
     }
 
-    fn u32(&mut self, v: u32) -> &mut Self {
+    pub(super) fn u32(&mut self, v: u32) -> &mut Self {
         self.bytes(&v.to_be_bytes())
     }
 
-    fn i64(&mut self, v: i64) -> &mut Self {
+    pub(super) fn i64(&mut self, v: i64) -> &mut Self {
         self.bytes(&v.to_be_bytes())
     }
 }
@@ -779,6 +779,63 @@ impl Store {
         }
         Err(Error::InvalidSignature("not signed by a key pinned for this partner".into()))
     }
+}
+
+/// The own current generation and its signing key, made the first time (for sealing).
+pub(super) fn own_current_signing(w: &Writer<'_>, partner_id: Uuid) -> Result<(u32, SigningKey)> {
+    let current = ensure_own(w, partner_id)?;
+    Ok((current.generation, own_signing_key(w.conn, current.generation)?))
+}
+
+/// Every generation's age identity of the own partner, newest first (for opening: what was
+/// sealed to a retired key can still be opened).
+pub(super) fn own_age_identities(conn: &Connection) -> Result<Vec<age::x25519::Identity>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT age_identity FROM own_identity_key ORDER BY generation DESC")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let text = Zeroizing::new(row?);
+        out.push(age::x25519::Identity::from_str(&text).map_err(|_| corrupt("age_identity"))?);
+    }
+    Ok(out)
+}
+
+/// The age recipient of a partner's current pinned key: `partner_revoked` when its keys were
+/// revoked, `not_found` when none is pinned.
+pub(super) fn current_partner_recipient(
+    conn: &Connection,
+    partner_id: Uuid,
+) -> Result<age::x25519::Recipient> {
+    let pinned = pinned_rows(conn, partner_id)?;
+    match pinned.iter().find(|p| p.superseded_at.is_none() && p.revoked_at.is_none()) {
+        Some(p) => age::x25519::Recipient::from_str(&p.age_recipient)
+            .map_err(|_| Error::StoreCorrupt("partner_key.age_recipient".into())),
+        None if pinned.iter().any(|p| p.revoked_at.is_some()) => {
+            Err(Error::PartnerRevoked(partner_id.to_string()))
+        }
+        None => Err(Error::not_found("pinned key", partner_id)),
+    }
+}
+
+/// The Ed25519 key pinned for one generation of a partner, not revoked.
+pub(super) fn pinned_verifying_key(
+    conn: &Connection,
+    partner_id: Uuid,
+    generation: u32,
+) -> Result<VerifyingKey> {
+    let pinned = pinned_rows(conn, partner_id)?;
+    if pinned.is_empty() {
+        return Err(Error::not_found("pinned key", partner_id));
+    }
+    if pinned.iter().all(|p| p.revoked_at.is_some()) {
+        return Err(Error::PartnerRevoked(partner_id.to_string()));
+    }
+    let p =
+        pinned.iter().find(|p| p.generation == generation && p.revoked_at.is_none()).ok_or_else(|| {
+            Error::InvalidSignature(format!("generation {generation} of the sender is not pinned here"))
+        })?;
+    verifying_key("ed25519_public", &p.ed25519_public)
 }
 
 /// The generation after `old`: `old` is retired with its signature over the new public

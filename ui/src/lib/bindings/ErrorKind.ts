@@ -3,4 +3,4 @@
 /**
  * Stable, machine-readable error kinds.
  */
-export type ErrorKind = "wrong_passphrase" | "unlock_delayed" | "forbidden" | "store_not_found" | "store_exists" | "store_locked" | "store_corrupt" | "newer_version" | "validation" | "identifier_warning" | "not_found" | "conflict" | "preview_changed" | "invalid_signature" | "fingerprint_mismatch" | "key_conflict" | "partner_revoked" | "import" | "cipher_missing" | "io" | "database";
+export type ErrorKind = "wrong_passphrase" | "unlock_delayed" | "forbidden" | "store_not_found" | "store_exists" | "store_locked" | "store_corrupt" | "newer_version" | "validation" | "identifier_warning" | "not_found" | "conflict" | "preview_changed" | "invalid_signature" | "fingerprint_mismatch" | "key_conflict" | "partner_revoked" | "unknown_sender" | "wrong_recipient" | "hub_unavailable" | "hub_refused" | "import" | "cipher_missing" | "io" | "database";
