@@ -86,6 +86,9 @@ pub enum Command {
     Recover,
     /// Build (once, cached) a large demo store and time the hot queries.
     Bench(BenchArgs),
+    /// The exchange hub's administration (PostgreSQL): set it up, add partners. No store.
+    #[command(subcommand)]
+    Hub(crate::cmd::hub::HubCmd),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

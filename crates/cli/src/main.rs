@@ -56,5 +56,6 @@ fn run(cli: Cli) -> CliResult {
         Command::Retention(c) => cmd::retention::run(&path, c, o),
         Command::Vocab { name } => cmd::reference::vocab(&path, name.as_deref(), o),
         Command::Bench(a) => bench::run(&path, &a, o),
+        Command::Hub(c) => cmd::hub::run(c, o),
     }
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod hub;
 pub mod identity;
 pub mod kpi;
 pub mod reference;
