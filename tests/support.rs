@@ -2,6 +2,9 @@
 //! store in a temporary directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/pg.rs"]
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;

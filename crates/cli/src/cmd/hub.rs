@@ -50,7 +50,11 @@ pub fn run(c: HubCmd, o: Out) -> CliResult {
             let cfg = admin_config(&admin)?;
             hub::init_hub(&cfg)?;
             o.emit(&json!({"schema_version": hub::SCHEMA_VERSION, "hub": cfg.describe()}), |_| {
-                println!("The hub schema (version {}) is in place on {}.", hub::SCHEMA_VERSION, cfg.describe());
+                println!(
+                    "The hub schema (version {}) is in place on {}.",
+                    hub::SCHEMA_VERSION,
+                    cfg.describe()
+                );
             });
         }
         HubCmd::AddPartner { admin, id, role } => {

@@ -107,7 +107,17 @@ mod tests {
         for ok in ["caw_brussel", "ocmw1", "a"] {
             assert!(check_role_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "1abc", "Caw", "caw-brussel", "caw brussel", "pg_x", "schakel_hub_partner", "x\"y", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "1abc",
+            "Caw",
+            "caw-brussel",
+            "caw brussel",
+            "pg_x",
+            "schakel_hub_partner",
+            "x\"y",
+            &"a".repeat(64),
+        ] {
             assert!(check_role_name(bad).is_err(), "{bad}");
         }
     }

@@ -58,7 +58,11 @@ impl HubConfig {
     /// password given apart. A URL that carries a password is refused (URLs end up in shell
     /// histories and process lists), and so is one that asks for no TLS. Error messages
     /// never repeat the URL.
-    pub fn from_url(url: &str, password: Zeroizing<String>, ca_cert_pem: Option<Vec<u8>>) -> Result<HubConfig> {
+    pub fn from_url(
+        url: &str,
+        password: Zeroizing<String>,
+        ca_cert_pem: Option<Vec<u8>>,
+    ) -> Result<HubConfig> {
         let parsed = tokio_postgres::Config::from_str(url)
             .map_err(|e| Error::validation("url", format!("not a PostgreSQL URL ({e})")))?;
         if parsed.get_password().is_some() {
@@ -73,7 +77,9 @@ impl HubConfig {
         let host = match parsed.get_hosts() {
             [Host::Tcp(h)] => h.clone(),
             [] => return Err(Error::validation("url", "no host")),
-            [_] => return Err(Error::validation("url", "the hub is reached over TCP with TLS, not a socket")),
+            [_] => {
+                return Err(Error::validation("url", "the hub is reached over TCP with TLS, not a socket"));
+            }
             _ => return Err(Error::validation("url", "one host only")),
         };
         let port = match parsed.get_ports() {

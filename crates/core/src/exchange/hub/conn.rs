@@ -49,13 +49,14 @@ impl Conn {
             .enable_all()
             .build()
             .map_err(|e| Error::HubUnavailable(format!("cannot start the network runtime: {e}")))?;
-        let connected = rt.block_on(async { tokio::time::timeout(cfg.connect_timeout, pg.connect(tls)).await });
+        let connected =
+            rt.block_on(async { tokio::time::timeout(cfg.connect_timeout, pg.connect(tls)).await });
         let (client, connection) = match connected {
             Err(_) => {
                 return Err(Error::HubUnavailable(format!(
-                    "no answer from {} within {} s",
+                    "no answer from {} within {:.1} s",
                     cfg.describe(),
-                    cfg.connect_timeout.as_secs()
+                    cfg.connect_timeout.as_secs_f64()
                 )));
             }
             Ok(Err(e)) => return Err(map_error(&e, &format!("connecting to {}", cfg.describe()))),
@@ -158,7 +159,12 @@ pub(crate) fn map_error(e: &tokio_postgres::Error, what: &str) -> Error {
     let mut msg = format!("{what}: {e}");
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        msg.push_str(&format!(": {s}"));
+        // OpenSSL's errors repeat their cause in their own text.
+        let s_text = s.to_string();
+        if !msg.contains(&s_text) {
+            msg.push_str(": ");
+            msg.push_str(&s_text);
+        }
         source = s.source();
     }
     Error::HubUnavailable(msg)
