@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use postgres::fallible_iterator::FallibleIterator;
 use schakel_core::ErrorKind;
-use schakel_core::exchange::hub::{Hub, PartnerAdded, add_partner, init_hub};
+use schakel_core::exchange::hub::{Hub, PartnerAdded, add_partner, first_gap, init_hub};
 use schakel_tests::pg::{ADMIN_PASSWORD, ADMIN_USER, PgServer};
 use schakel_tests::{assert_exit, bin};
 use uuid::Uuid;
@@ -124,6 +124,14 @@ fn post_fetch_ack_and_idempotent_repost() {
     assert_eq!(a.post(caw.id, Uuid::now_v7(), b"").unwrap_err().kind(), ErrorKind::Validation);
     // A refused post used no number.
     assert_eq!(a.post(caw.id, Uuid::now_v7(), b"six").unwrap(), 6);
+
+    // An envelope removed behind the recipient's back (by the hub's operator) shows as a gap
+    // after the recipient's cursor.
+    assert_eq!(a.post(caw.id, Uuid::now_v7(), b"seven").unwrap(), 7);
+    su.execute("DELETE FROM schakel_hub.envelope WHERE recipient = $1 AND seq = 6", &[&caw.id]).unwrap();
+    let items = b.fetch(5, 10).unwrap();
+    assert_eq!(first_gap(5, &items), Some(6));
+    assert_eq!(first_gap(6, &items), None);
 }
 
 #[test]

@@ -176,6 +176,24 @@ impl Hub {
     }
 }
 
+/// The first sequence number missing from `items` (a fetch after `after_seq`), if any.
+///
+/// The hub hands out numbers without gaps and deletes only what the recipient acknowledged,
+/// so for a recipient that fetches after the last number it stored, a gap means that
+/// envelopes were removed from the hub by someone else (its operator). Only a check against
+/// the own cursor: a hub operator who renumbers can hide a removal from it, which only the
+/// end-to-end checks inside the signed envelopes can find.
+pub fn first_gap(after_seq: i64, items: &[HubItem]) -> Option<i64> {
+    let mut expected = after_seq.checked_add(1)?;
+    for item in items {
+        if item.seq != expected {
+            return Some(expected);
+        }
+        expected = expected.checked_add(1)?;
+    }
+    None
+}
+
 fn lost() -> Error {
     Error::HubUnavailable("the connection to the hub was lost".into())
 }
@@ -192,7 +210,27 @@ fn is_channel_name(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_channel_name;
+    use super::{HubItem, first_gap, is_channel_name};
+
+    fn item(seq: i64) -> HubItem {
+        HubItem {
+            seq,
+            sender: uuid::Uuid::nil(),
+            envelope_id: uuid::Uuid::nil(),
+            size: 1,
+            posted_at_ms: 0,
+            body: vec![0],
+        }
+    }
+
+    #[test]
+    fn gaps() {
+        assert_eq!(first_gap(0, &[]), None);
+        assert_eq!(first_gap(4, &[item(5), item(6)]), None);
+        assert_eq!(first_gap(4, &[item(6)]), Some(5));
+        assert_eq!(first_gap(0, &[item(1), item(2), item(4)]), Some(3));
+        assert_eq!(first_gap(i64::MAX, &[item(1)]), None);
+    }
 
     #[test]
     fn channel_names() {

@@ -22,7 +22,7 @@ pub mod config;
 mod conn;
 
 pub use admin::{PartnerAdded, add_partner, init_hub};
-pub use client::{Hub, HubItem};
+pub use client::{Hub, HubItem, first_gap};
 pub use config::HubConfig;
 
 /// The hub's schema, run by [`init_hub`] in one transaction. Safe to run again.
