@@ -9,6 +9,8 @@
 //! | exporter | anonymised monthly statistics (aggregates only) |
 //! | admin | users and their roles, settings and partners, the audit log, imports, backups |
 //!
+//! Caseworkers, coordinators and admins may exchange bundles with partners in other stores.
+//!
 //! Anyone unlocked may read the reference lists, the partner list, their own session and
 //! change their own passphrase.
 
@@ -126,10 +128,12 @@ pub enum Permission {
     Audit,
     /// Imports, demo data, store checks and backups.
     Maintenance,
+    /// Referrals between partners in different stores: bundles out and in, the hub.
+    Exchange,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::CaseWork,
         Permission::CaseLists,
         Permission::ReferralFigures,
@@ -138,6 +142,7 @@ impl Permission {
         Permission::ManageSettings,
         Permission::Audit,
         Permission::Maintenance,
+        Permission::Exchange,
     ];
 
     pub fn granted_by(self) -> &'static [Role] {
@@ -146,6 +151,7 @@ impl Permission {
             Permission::CaseLists => &[Role::Caseworker, Role::Coordinator],
             Permission::ReferralFigures => &[Role::Coordinator],
             Permission::Statistics => &[Role::Exporter],
+            Permission::Exchange => &[Role::Caseworker, Role::Coordinator, Role::Admin],
             Permission::ManageUsers
             | Permission::ManageSettings
             | Permission::Audit
@@ -163,6 +169,7 @@ impl Permission {
             Permission::ManageSettings => "manage_settings",
             Permission::Audit => "audit",
             Permission::Maintenance => "maintenance",
+            Permission::Exchange => "exchange",
         }
     }
 }

@@ -83,10 +83,16 @@ pub enum AuditAction {
     /// A partner's pinned keys were revoked (detail: how many).
     #[serde(rename = "partner.revoke")]
     PartnerRevoke,
+    /// Referrals and events were sealed for a partner in another store (detail: counts).
+    #[serde(rename = "exchange.export")]
+    ExchangeExport,
+    /// A partner's envelopes were opened and applied (detail: counts).
+    #[serde(rename = "exchange.import")]
+    ExchangeImport,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::Unlock,
         AuditAction::UnlockFailed,
         AuditAction::SessionEnd,
@@ -107,6 +113,8 @@ impl AuditAction {
         AuditAction::IdentityRotate,
         AuditAction::PartnerPin,
         AuditAction::PartnerRevoke,
+        AuditAction::ExchangeExport,
+        AuditAction::ExchangeImport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +139,8 @@ impl AuditAction {
             AuditAction::IdentityRotate => "identity.rotate",
             AuditAction::PartnerPin => "partner.pin",
             AuditAction::PartnerRevoke => "partner.revoke",
+            AuditAction::ExchangeExport => "exchange.export",
+            AuditAction::ExchangeImport => "exchange.import",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod dates;
 pub mod detail;
 pub mod error;
 pub mod exchange;
+pub mod files;
 pub mod follow_ups;
 pub mod ids;
 pub mod keys;

@@ -73,6 +73,20 @@ pub enum EventKind {
     FeedbackGiven,
 }
 
+/// Where a referral in this store comes from (see migration 0011).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralOrigin {
+    /// Made here, on one of this store's cases.
+    Own,
+    /// Sent to this store's partner by a partner in another store: no case here, only the
+    /// sender's case code and what the sender chose to share.
+    Received,
+    /// Between two other partners, reported to the coordinator (no case, no code).
+    Reported,
+}
+
 /// Which side of a referral owns an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -95,6 +109,9 @@ macro_rules! str_enum {
         }
     };
 }
+str_enum!(ReferralOrigin {
+    ReferralOrigin::Own => "own", ReferralOrigin::Received => "received", ReferralOrigin::Reported => "reported",
+});
 str_enum!(ReferralState {
     ReferralState::Draft => "draft", ReferralState::Sent => "sent", ReferralState::Accepted => "accepted",
     ReferralState::FirstContact => "first_contact", ReferralState::Completed => "completed",
@@ -283,11 +300,48 @@ pub struct NextEvent {
 /// Folds events in business order (date, then the state machine's order, then time of
 /// recording). Any illegal sequence is a validation error naming the event.
 pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
-    use ReferralState as S;
-    events.sort_by_key(|e| (e.on, e.kind.rank(), e.recorded_at));
-    let mut d = Derived { state: Some(S::Draft), ..Derived::default() };
-    let mut steps_seen: Vec<EventKind> = Vec::new();
+    sort_events(events);
+    let mut fold = Fold::new();
     for e in events.iter() {
+        fold.step(mode, e)?;
+    }
+    Ok(fold.d)
+}
+
+/// The same fold for a referral whose events come from two stores: an event that is illegal
+/// where it falls (both sides answered at once: a decline after a withdrawal) is skipped,
+/// not refused, so both stores reach the same state from the same set of events. Returns
+/// the derived state and, for every event, `Some(reason)` when it was skipped, in the
+/// order of `events` after sorting.
+pub fn derive_lenient(mode: ReferralMode, events: &mut [EventFact]) -> (Derived, Vec<Option<String>>) {
+    sort_events(events);
+    let mut fold = Fold::new();
+    let skipped = events.iter().map(|e| fold.step(mode, e).err().map(|e| e.to_string())).collect();
+    (fold.d, skipped)
+}
+
+fn sort_events(events: &mut [EventFact]) {
+    events.sort_by_key(|e| (e.on, e.kind.rank(), e.recorded_at));
+}
+
+/// The state between two events. `step` checks everything before it changes anything, so a
+/// refused event leaves the fold as it was.
+struct Fold {
+    d: Derived,
+    steps_seen: Vec<EventKind>,
+}
+
+impl Fold {
+    fn new() -> Self {
+        Fold {
+            d: Derived { state: Some(ReferralState::Draft), ..Derived::default() },
+            steps_seen: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, mode: ReferralMode, e: &EventFact) -> Result<()> {
+        use ReferralState as S;
+        let d = &mut self.d;
         let state = d.state.unwrap_or(S::Draft);
         let field = "kind";
         if e.kind == EventKind::Declined && e.reason.is_none() {
@@ -316,13 +370,13 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
                         "record the person's consent before the warm steps",
                     ));
                 }
-                if steps_seen.contains(&k) {
+                if self.steps_seen.contains(&k) {
                     return Err(Error::validation(field, format!("{} is already recorded", k.as_str())));
                 }
                 if k == EventKind::FeedbackGiven && d.first_contact_on.is_none() && state != S::NoShow {
                     return Err(Error::validation(field, "feedback follows the first contact or a no-show"));
                 }
-                steps_seen.push(k);
+                self.steps_seen.push(k);
                 d.warm_steps |= k.warm_bit();
             }
             k => {
@@ -351,8 +405,8 @@ pub fn derive(mode: ReferralMode, events: &mut [EventFact]) -> Result<Derived> {
                 d.state = Some(next);
             }
         }
+        Ok(())
     }
-    Ok(d)
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -402,13 +456,22 @@ pub struct ReferralEvent {
     pub partner_id: Uuid,
     pub worker_id: Option<Uuid>,
     pub reason: Option<String>,
+    /// When it arrived from the other store (Unix ms); `None` when recorded here.
+    #[ts(type = "number | null")]
+    pub received_at: Option<i64>,
+    /// What looks implausible about it (see `exchange::flags`); empty almost always.
+    pub flags: Vec<crate::exchange::flags::EventFlag>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Referral {
     pub id: Uuid,
-    pub case_id: Uuid,
+    pub origin: ReferralOrigin,
+    /// The case in this store; `None` for a referral received from or reported by another
+    /// store.
+    pub case_id: Option<Uuid>,
+    /// The case's code here, or the sender's code of a received referral ("" if reported).
     pub case_code: String,
     pub from_partner_id: Uuid,
     pub to_partner_id: Option<Uuid>,
@@ -544,14 +607,19 @@ impl Writer<'_> {
         if let Some(reason) = &e.reason {
             self.vocab.check(Vocab::DeclineReason, "reason", reason)?;
         }
+        // Events that another store's answer made moot (skipped by the lenient fold) stay
+        // out of the check; the new event must be legal among the others.
         let mut facts = self.event_facts(e.referral_id)?;
-        facts.push(EventFact {
+        let (_, skipped) = derive_lenient(mode, &mut facts);
+        let mut kept: Vec<EventFact> =
+            facts.into_iter().zip(skipped).filter(|(_, s)| s.is_none()).map(|(f, _)| f).collect();
+        kept.push(EventFact {
             kind: e.kind,
             on: e.occurred_on,
             recorded_at: self.now,
             reason: e.reason.clone(),
         });
-        let d = derive(mode, &mut facts)?;
+        derive(mode, &mut kept)?;
         let id = e.id.unwrap_or_else(crate::ids::new_id);
         self.conn
             .prepare_cached(
@@ -573,6 +641,17 @@ impl Writer<'_> {
             e.referral_id,
             serde_json::json!({"event": e.kind.as_str(), "recorded_for": partner}),
         )?;
+        self.rederive(e.referral_id, mode)?;
+        crate::exchange::outbox::after_local_event(self, e.referral_id, id, e.kind, partner)?;
+        // No change-log entry: the event row itself records who did what, and when.
+        Ok(Applied::Recorded)
+    }
+
+    /// Re-derives a referral's state and dates from all its events (the lenient fold, so
+    /// two stores with the same events agree) and stores them.
+    pub(crate) fn rederive(&self, referral_id: Uuid, mode: ReferralMode) -> Result<Derived> {
+        let mut facts = self.event_facts(referral_id)?;
+        let (d, _) = derive_lenient(mode, &mut facts);
         self.conn
             .prepare_cached(
                 "UPDATE referral SET state = ?2, consent_on = ?3, sent_on = ?4, accepted_on = ?5,
@@ -581,7 +660,7 @@ impl Writer<'_> {
                  WHERE id = ?1",
             )?
             .execute(rusqlite::params![
-                e.referral_id,
+                referral_id,
                 d.state.unwrap_or(ReferralState::Draft).as_str(),
                 d.consent_on.map(dates::iso),
                 d.sent_on.map(dates::iso),
@@ -592,11 +671,10 @@ impl Writer<'_> {
                 self.now,
                 d.warm_steps
             ])?;
-        // No change-log entry: the event row itself records who did what, and when.
-        Ok(Applied::Recorded)
+        Ok(d)
     }
 
-    fn event(&self, id: Uuid) -> Result<Option<ReferralEvent>> {
+    pub(crate) fn event(&self, id: Uuid) -> Result<Option<ReferralEvent>> {
         Ok(self
             .conn
             .prepare_cached(&format!("SELECT {EVENT_COLS} FROM referral_event WHERE id = ?1"))?
@@ -604,7 +682,7 @@ impl Writer<'_> {
             .optional()?)
     }
 
-    fn event_facts(&self, referral_id: Uuid) -> Result<Vec<EventFact>> {
+    pub(crate) fn event_facts(&self, referral_id: Uuid) -> Result<Vec<EventFact>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, occurred_on, recorded_at, reason_code FROM referral_event WHERE referral_id = ?1",
         )?;
@@ -632,27 +710,35 @@ impl Writer<'_> {
 }
 
 const EVENT_COLS: &str =
-    "id, referral_id, kind, occurred_on, recorded_at, partner_id, worker_id, reason_code";
+    "id, referral_id, kind, occurred_on, recorded_at, partner_id, worker_id, reason_code, received_at";
 
 fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralEvent> {
     let kind: String = r.get(2)?;
     let on: String = r.get(3)?;
     let bad = |i| move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text);
+    let occurred_on = dates::from_sql("occurred_on", &on).map_err(bad(3))?;
+    let recorded_at: i64 = r.get(4)?;
+    let received_at: Option<i64> = r.get(8)?;
     Ok(ReferralEvent {
         id: r.get(0)?,
         referral_id: r.get(1)?,
         kind: EventKind::parse("kind", &kind).map_err(bad(2))?,
-        occurred_on: dates::from_sql("occurred_on", &on).map_err(bad(3))?,
-        recorded_at: r.get(4)?,
+        occurred_on,
+        recorded_at,
         partner_id: r.get(5)?,
         worker_id: r.get(6)?,
         reason: r.get(7)?,
+        received_at,
+        flags: crate::exchange::flags::of_event(occurred_on, recorded_at, received_at),
     })
 }
 
-const REFERRAL_COLS: &str = "r.id, r.case_id, c.code, r.from_partner_id, r.to_partner_id, r.outside_service,
-    r.life_domain_code, r.mode, r.state, r.consent_on, r.sent_on, r.accepted_on, r.first_contact_on,
-    r.ended_on, r.decline_reason_code, r.created_at";
+const REFERRAL_COLS: &str = "r.id, r.case_id, COALESCE(c.code, r.case_code, ''), r.from_partner_id,
+    r.to_partner_id, r.outside_service, r.life_domain_code, r.mode, r.state, r.consent_on, r.sent_on,
+    r.accepted_on, r.first_contact_on, r.ended_on, r.decline_reason_code, r.created_at, r.origin";
+
+/// The tables a referral is read from (the case only for own referrals).
+const REFERRAL_FROM: &str = "referral r LEFT JOIN case_file c ON c.id = r.case_id";
 
 fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
     let bad = |i| move |_| rusqlite::Error::InvalidColumnType(i, "value".into(), rusqlite::types::Type::Text);
@@ -662,6 +748,7 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
     };
     Ok(Referral {
         id: r.get(0)?,
+        origin: ReferralOrigin::parse("origin", &r.get::<_, String>(16)?).map_err(bad(16))?,
         case_id: r.get(1)?,
         case_code: r.get(2)?,
         from_partner_id: r.get(3)?,
@@ -684,9 +771,7 @@ impl Store {
     pub fn referral(&self, id: Uuid) -> Result<Referral> {
         self.require(crate::access::Permission::CaseWork)?;
         self.conn()
-            .prepare_cached(&format!(
-                "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id WHERE r.id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {REFERRAL_COLS} FROM {REFERRAL_FROM} WHERE r.id = ?1"))?
             .query_row([id], referral_from_row)
             .optional()?
             .ok_or_else(|| Error::not_found("referral", id))
@@ -700,27 +785,55 @@ impl Store {
     /// Without the role check: for core's own consistency checks and tests.
     pub(crate) fn referrals_of_any_case(&self, case_id: Uuid) -> Result<Vec<Referral>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
+            "SELECT {REFERRAL_COLS} FROM {REFERRAL_FROM}
              WHERE r.case_id = ?1 ORDER BY r.created_at, r.id"
         ))?;
         let rows = stmt.query_map([case_id], referral_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A referral's events in business order, each with its flags: an event the lenient
+    /// fold skipped (answers that crossed) is flagged as a conflict.
     pub fn referral_events(&self, referral_id: Uuid) -> Result<Vec<ReferralEvent>> {
         self.require(crate::access::Permission::CaseWork)?;
+        let mode: String = self
+            .conn()
+            .prepare_cached("SELECT mode FROM referral WHERE id = ?1")?
+            .query_row([referral_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found("referral", referral_id))?;
+        let mode =
+            ReferralMode::parse("mode", &mode).map_err(|_| Error::StoreCorrupt("referral.mode".into()))?;
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {EVENT_COLS} FROM referral_event WHERE referral_id = ?1 ORDER BY occurred_on, recorded_at, id"
         ))?;
         let rows = stmt.query_map([referral_id], event_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut events: Vec<ReferralEvent> = rows.collect::<rusqlite::Result<_>>()?;
+        // The fold's own order (stable, so the facts below line up with the events).
+        events.sort_by_key(|e| (e.occurred_on, e.kind.rank(), e.recorded_at));
+        let mut facts: Vec<EventFact> = events
+            .iter()
+            .map(|e| EventFact {
+                kind: e.kind,
+                on: e.occurred_on,
+                recorded_at: e.recorded_at,
+                reason: e.reason.clone(),
+            })
+            .collect();
+        let (_, skipped) = derive_lenient(mode, &mut facts);
+        for (e, s) in events.iter_mut().zip(skipped) {
+            if s.is_some() {
+                e.flags.push(crate::exchange::flags::EventFlag::Conflict);
+            }
+        }
+        Ok(events)
     }
 
     /// Referrals this store's partner received and has not answered yet.
     pub fn incoming_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
         self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
+            "SELECT {REFERRAL_COLS} FROM {REFERRAL_FROM}
              WHERE r.to_partner_id = ?1 AND r.state = 'sent' ORDER BY r.sent_on LIMIT ?2"
         ))?;
         let rows = stmt.query_map((partner_id, limit), referral_from_row)?;
@@ -731,7 +844,7 @@ impl Store {
     pub fn sent_waiting(&self, partner_id: Uuid, limit: u32) -> Result<Vec<Referral>> {
         self.require(crate::access::Permission::CaseWork)?;
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {REFERRAL_COLS} FROM referral r JOIN case_file c ON c.id = r.case_id
+            "SELECT {REFERRAL_COLS} FROM {REFERRAL_FROM}
              WHERE r.from_partner_id = ?1 AND r.state IN ('sent', 'accepted') ORDER BY r.sent_on LIMIT ?2"
         ))?;
         let rows = stmt.query_map((partner_id, limit), referral_from_row)?;
@@ -768,6 +881,8 @@ mod tests {
                 partner_id: Uuid::nil(),
                 worker_id: None,
                 reason: (kind == Declined).then(|| "capacity".into()),
+                received_at: None,
+                flags: Vec::new(),
             })
             .collect()
     }

@@ -36,7 +36,7 @@ use super::identity::{
 };
 use crate::access::Permission;
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Store, Writer};
 
 /// The `format` of an envelope this version writes and reads, and the inner signature's domain.
 pub const ENVELOPE_FORMAT: &str = "schakel-envelope-v1";
@@ -126,49 +126,7 @@ impl Store {
     pub fn seal_envelope(&mut self, recipients: &[Uuid], payload: &[u8]) -> Result<Envelope> {
         self.require(Permission::ManageSettings)?;
         let sender = self.self_partner_id()?;
-        let mut sorted = recipients.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        if sorted.is_empty() {
-            return Err(invalid("recipients", "an envelope needs at least one recipient"));
-        }
-        if sorted.contains(&sender) {
-            return Err(invalid("recipients", "this store's own partner cannot be a recipient"));
-        }
-        let keys =
-            sorted.iter().map(|r| current_partner_recipient(self.conn(), *r)).collect::<Result<Vec<_>>>()?;
-        let (sender_generation, signing) = self.write(|w| own_current_signing(w, sender))?;
-        let header = Header {
-            id: Uuid::now_v7(),
-            sender,
-            recipients: &sorted,
-            created_at: crate::dates::now_ms(),
-            sender_generation,
-        };
-        let inner = signing.sign(&inner_bytes(&header, payload));
-        let mut plain = Zeroizing::new(Vec::with_capacity(SIGNATURE_LEN + payload.len()));
-        plain.extend_from_slice(&inner.to_bytes());
-        plain.extend_from_slice(payload);
-        let encryptor = age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient))
-            .map_err(|e| Error::CipherMissing(format!("age: {e}")))?;
-        let mut ciphertext = Vec::with_capacity(plain.len() + 512);
-        {
-            use std::io::Write;
-            let mut writer = encryptor.wrap_output(&mut ciphertext)?;
-            writer.write_all(&plain)?;
-            writer.finish()?;
-        }
-        let outer = signing.sign(&outer_bytes(&header, &ciphertext));
-        Ok(Envelope {
-            format: ENVELOPE_FORMAT.into(),
-            id: header.id,
-            sender,
-            recipients: sorted.clone(),
-            created_at: header.created_at,
-            sender_generation,
-            signature: BASE64.encode(&outer.to_bytes()),
-            body: BASE64.encode(&ciphertext),
-        })
+        self.write(|w| seal_in(w, sender, recipients, payload))
     }
 
     /// Opens an envelope addressed to this store's partner: every check of the module
@@ -177,6 +135,14 @@ impl Store {
     /// envelope under an id already opened is a `conflict`. Needs the right to manage settings.
     pub fn open_envelope(&mut self, env: &Envelope) -> Result<Opened> {
         self.require(Permission::ManageSettings)?;
+        let (mut opened, digest) = self.unseal(env)?;
+        opened.already_seen = self.write(|w| inbox_record(w, env, &digest))?;
+        Ok(opened)
+    }
+
+    /// Every check of an envelope and its decryption, without writing anything: the caller
+    /// records it in the inbox ([`inbox_record`]) in the transaction that applies it.
+    pub(super) fn unseal(&self, env: &Envelope) -> Result<(Opened, [u8; 32])> {
         if env.format != ENVELOPE_FORMAT {
             return Err(invalid("format", "not a Schakel envelope of a format this version reads"));
         }
@@ -225,50 +191,94 @@ impl Store {
         let (inner_raw, payload) = plain.split_at(SIGNATURE_LEN);
         key.verify_strict(&inner_bytes(&header, payload), &signature_from(inner_raw)?)
             .map_err(|_| Error::InvalidSignature("the sealed content is not signed by its sender".into()))?;
-
         let digest: [u8; 32] = Blake2b::<U32>::digest(&outer).into();
-        let already_seen = self.write(|w| {
-            let seen: Option<Vec<u8>> = w
-                .conn
-                .prepare_cached("SELECT digest FROM envelope_inbox WHERE id = ?1")?
-                .query_row([env.id], |r| r.get(0))
-                .optional()?;
-            match seen {
-                Some(d) if d == digest => return Ok(true),
-                Some(_) => {
-                    return Err(Error::Conflict(format!(
-                        "another envelope with id {} was opened already",
-                        env.id
-                    )));
-                }
-                None => {}
-            }
-            w.conn
-                .prepare_cached(
-                    "INSERT INTO envelope_inbox
-                       (id, sender, sender_generation, created_at, digest, opened_at, opened_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(rusqlite::params![
-                    env.id,
-                    env.sender,
-                    env.sender_generation,
-                    env.created_at,
-                    digest.as_slice(),
-                    w.now,
-                    w.actor.worker_id,
-                ])?;
-            Ok(false)
-        })?;
-        Ok(Opened {
-            id: env.id,
-            sender: env.sender,
-            sender_generation: env.sender_generation,
-            created_at: env.created_at,
-            payload: payload.to_vec(),
-            already_seen,
-        })
+        Ok((
+            Opened {
+                id: env.id,
+                sender: env.sender,
+                sender_generation: env.sender_generation,
+                created_at: env.created_at,
+                payload: payload.to_vec(),
+                already_seen: false,
+            },
+            digest,
+        ))
     }
+}
+
+/// Seals `payload` from `sender` (this store's partner) for `recipients`, inside a write
+/// (the own keys are made the first time).
+pub(super) fn seal_in(w: &Writer<'_>, sender: Uuid, recipients: &[Uuid], payload: &[u8]) -> Result<Envelope> {
+    let mut sorted = recipients.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.is_empty() {
+        return Err(invalid("recipients", "an envelope needs at least one recipient"));
+    }
+    if sorted.contains(&sender) {
+        return Err(invalid("recipients", "this store's own partner cannot be a recipient"));
+    }
+    let keys = sorted.iter().map(|r| current_partner_recipient(w.conn, *r)).collect::<Result<Vec<_>>>()?;
+    let (sender_generation, signing) = own_current_signing(w, sender)?;
+    let header =
+        Header { id: Uuid::now_v7(), sender, recipients: &sorted, created_at: w.now, sender_generation };
+    let inner = signing.sign(&inner_bytes(&header, payload));
+    let mut plain = Zeroizing::new(Vec::with_capacity(SIGNATURE_LEN + payload.len()));
+    plain.extend_from_slice(&inner.to_bytes());
+    plain.extend_from_slice(payload);
+    let encryptor = age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient))
+        .map_err(|e| Error::CipherMissing(format!("age: {e}")))?;
+    let mut ciphertext = Vec::with_capacity(plain.len() + 512);
+    {
+        use std::io::Write;
+        let mut writer = encryptor.wrap_output(&mut ciphertext)?;
+        writer.write_all(&plain)?;
+        writer.finish()?;
+    }
+    let outer = signing.sign(&outer_bytes(&header, &ciphertext));
+    Ok(Envelope {
+        format: ENVELOPE_FORMAT.into(),
+        id: header.id,
+        sender,
+        recipients: sorted.clone(),
+        created_at: header.created_at,
+        sender_generation,
+        signature: BASE64.encode(&outer.to_bytes()),
+        body: BASE64.encode(&ciphertext),
+    })
+}
+
+/// Records an unsealed envelope in the inbox: `true` when it was opened before (apply
+/// nothing), `Err(Conflict)` when another envelope came under its id.
+pub(super) fn inbox_record(w: &Writer<'_>, env: &Envelope, digest: &[u8; 32]) -> Result<bool> {
+    let seen: Option<Vec<u8>> = w
+        .conn
+        .prepare_cached("SELECT digest FROM envelope_inbox WHERE id = ?1")?
+        .query_row([env.id], |r| r.get(0))
+        .optional()?;
+    match seen {
+        Some(d) if d == digest => return Ok(true),
+        Some(_) => {
+            return Err(Error::Conflict(format!("another envelope with id {} was opened already", env.id)));
+        }
+        None => {}
+    }
+    w.conn
+        .prepare_cached(
+            "INSERT INTO envelope_inbox
+               (id, sender, sender_generation, created_at, digest, opened_at, opened_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(rusqlite::params![
+            env.id,
+            env.sender,
+            env.sender_generation,
+            env.created_at,
+            digest.as_slice(),
+            w.now,
+            w.actor.worker_id,
+        ])?;
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -118,7 +118,8 @@ pub struct Stalled {
     #[ts(skip)]
     pub row: i64,
     pub referral_id: Uuid,
-    pub case_id: Uuid,
+    /// The case here; `None` for a referral received from or reported by another store.
+    pub case_id: Option<Uuid>,
     pub case_code: String,
     pub from: Uuid,
     pub to: Option<Uuid>,
@@ -260,7 +261,7 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
             (wd > stall).then(|| Stalled {
                 row: f.row,
                 referral_id: Uuid::nil(),
-                case_id: Uuid::nil(),
+                case_id: None,
                 case_code: String::new(),
                 from: f.from,
                 to: f.to,

@@ -110,11 +110,14 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
 /// The referral id, case id and case code of the listed stalled referrals.
 pub(super) fn fill_stalled(store: &Store, stalled: &mut [super::Stalled]) -> Result<()> {
     let mut stmt = store.conn().prepare_cached(
-        "SELECT r.id, r.case_id, c.code FROM referral r JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
+        "SELECT r.id, r.case_id, COALESCE(c.code, r.case_code, '')
+         FROM referral r LEFT JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
     )?;
     for s in stalled {
         if let Some((id, case_id, code)) = stmt
-            .query_row([s.row], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, Uuid>(1)?, r.get::<_, String>(2)?)))
+            .query_row([s.row], |r| {
+                Ok((r.get::<_, Uuid>(0)?, r.get::<_, Option<Uuid>>(1)?, r.get::<_, String>(2)?))
+            })
             .optional()?
         {
             (s.referral_id, s.case_id, s.case_code) = (id, case_id, code);

@@ -7,8 +7,7 @@ mod html;
 mod json;
 mod xlsx;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -100,21 +99,7 @@ pub fn file_name(stats: &MonthlyStats, format: Format) -> String {
 /// Writes the file atomically (a temporary file beside it, then a rename), so a failed
 /// export never leaves half a file or damages an older one.
 pub fn write_file(stats: &MonthlyStats, options: &ExportOptions, path: &Path) -> Result<()> {
-    let bytes = render(stats, options)?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    let written = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Io(e));
-    }
-    Ok(())
+    crate::files::write_atomically(path, &render(stats, options)?)
 }
 
 /// The report's particulars, `(label, value)`, as the XLSX metadata sheet and the HTML
