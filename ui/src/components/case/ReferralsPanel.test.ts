@@ -162,7 +162,7 @@ describe('ReferralsPanel', () => {
   it('shows the warm steps: done ones with their date, possible ones as buttons', async () => {
     const { card, button, recordEvent, byId } = await setup((d) => {
       const r = d.referrals[0];
-      r.events.push({ id: 'e-1', referral_id: r.id, kind: 'receiver_contacted', occurred_on: '2026-11-20', recorded_at: 1, partner_id: 'p-ocmw-jette', worker_id: 'w-1', reason: null });
+      r.events.push({ id: 'e-1', referral_id: r.id, kind: 'receiver_contacted', occurred_on: '2026-11-20', recorded_at: 1, partner_id: 'p-ocmw-jette', worker_id: 'w-1', reason: null, received_at: null, flags: [] });
       // The core decides what comes next: here only the appointment.
       r.next = r.next.filter((n) => !['receiver_contacted', 'appointment_made', 'accompanied'].includes(n.kind));
       r.next.push({ kind: 'appointment_made', side: 'sender', partner_id: 'p-ocmw-jette' });

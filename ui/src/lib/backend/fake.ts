@@ -276,6 +276,7 @@ function seedCases(): Case[] {
 
 function seedReferrals(): Referral[] {
   const base = {
+    origin: 'own' as const,
     mode: 'warm' as const,
     outside_service: null,
     consent_on: '2026-11-19',
@@ -738,7 +739,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       .filter((c) => c.status === 'closed' && c.closed_on !== null && c.closed_on < cutOff)
       .sort((a, b) => (a.closed_on ?? '').localeCompare(b.closed_on ?? '') || a.code.localeCompare(b.code));
     const ids = new Set(doomed.map((c) => c.id));
-    const of = <T extends { case_id: string }>(list: T[]) => list.filter((x) => ids.has(x.case_id));
+    const of = <T extends { case_id: string | null }>(list: T[]) => list.filter((x) => x.case_id !== null && ids.has(x.case_id));
     const counts = {
       cases: doomed.length,
       life_domains: doomed.reduce((n, c) => n + c.life_domains.length, 0),
@@ -910,6 +911,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       if (!input.to_partner_id && !input.outside_service?.trim()) fail('validation', 'choose a partner or a service', 'to_partner_id');
       const r: Referral = {
         id: input.id ?? nextId('r'),
+        origin: 'own',
         case_id: c.id,
         case_code: c.code,
         from_partner_id: ME.partner_id,
@@ -947,7 +949,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       if (input.kind === 'accepted') r.accepted_on = input.occurred_on;
       if (input.kind === 'first_contact') r.first_contact_on = input.occurred_on;
       if (input.kind === 'declined') r.decline_reason = input.reason;
-      events.push({ id: input.id ?? nextId('e'), referral_id: r.id, kind: input.kind, occurred_on: input.occurred_on, recorded_at: Date.now(), partner_id: input.partner_id ?? ME.partner_id, worker_id: ME.worker_id, reason: input.reason });
+      events.push({ id: input.id ?? nextId('e'), referral_id: r.id, kind: input.kind, occurred_on: input.occurred_on, recorded_at: Date.now(), partner_id: input.partner_id ?? ME.partner_id, worker_id: ME.worker_id, reason: input.reason, received_at: null, flags: [] });
       return 'recorded';
     },
 
@@ -1175,8 +1177,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       const p = retentionPreviewOf(retentionMonths);
       if (p.token !== token) fail('preview_changed', 'the cases to purge changed since the preview');
       const gone = new Set(cases.filter((c) => p.cases.some((x) => x.code === c.code)).map((c) => c.id));
-      const keep = <T extends { case_id: string }>(list: T[]) => {
-        const kept = list.filter((x) => !gone.has(x.case_id));
+      const keep = <T extends { case_id: string | null }>(list: T[]) => {
+        const kept = list.filter((x) => x.case_id === null || !gone.has(x.case_id));
         list.splice(0, list.length, ...kept);
       };
       keep(notes);

@@ -3,4 +3,4 @@
 /**
  * What happened. Stable strings: they are hashed into the chain.
  */
-export type AuditAction = "session.unlock" | "session.unlock_failed" | "session.end" | "case.view" | "record.change" | "import" | "export.statistics" | "passphrase.change" | "backup.create" | "backup.restore" | "user.add" | "user.remove" | "role.change" | "key.rotate" | "privacy.warning_override" | "retention.purge" | "identity.create" | "identity.rotate" | "partner.pin" | "partner.revoke";
+export type AuditAction = "session.unlock" | "session.unlock_failed" | "session.end" | "case.view" | "record.change" | "import" | "export.statistics" | "passphrase.change" | "backup.create" | "backup.restore" | "user.add" | "user.remove" | "role.change" | "key.rotate" | "privacy.warning_override" | "retention.purge" | "identity.create" | "identity.rotate" | "partner.pin" | "partner.revoke" | "exchange.export" | "exchange.import";

@@ -3,4 +3,4 @@
 /**
  * What a call needs.
  */
-export type Permission = "case_work" | "case_lists" | "referral_figures" | "statistics" | "manage_users" | "manage_settings" | "audit" | "maintenance";
+export type Permission = "case_work" | "case_lists" | "referral_figures" | "statistics" | "manage_users" | "manage_settings" | "audit" | "maintenance" | "exchange";

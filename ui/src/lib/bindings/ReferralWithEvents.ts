@@ -2,10 +2,20 @@
 import type { NextEvent } from "./NextEvent";
 import type { ReferralEvent } from "./ReferralEvent";
 import type { ReferralMode } from "./ReferralMode";
+import type { ReferralOrigin } from "./ReferralOrigin";
 import type { ReferralState } from "./ReferralState";
 
 export type ReferralWithEvents = { events: Array<ReferralEvent>, 
 /**
  * What may be recorded today, and by which partner's side.
  */
-next: Array<NextEvent>, id: string, case_id: string, case_code: string, from_partner_id: string, to_partner_id: string | null, outside_service: string | null, life_domain: string, mode: ReferralMode, state: ReferralState, consent_on: string | null, sent_on: string | null, accepted_on: string | null, first_contact_on: string | null, ended_on: string | null, decline_reason: string | null, created_at: number, };
+next: Array<NextEvent>, id: string, origin: ReferralOrigin, 
+/**
+ * The case in this store; `None` for a referral received from or reported by another
+ * store.
+ */
+case_id: string | null, 
+/**
+ * The case's code here, or the sender's code of a received referral ("" if reported).
+ */
+case_code: string, from_partner_id: string, to_partner_id: string | null, outside_service: string | null, life_domain: string, mode: ReferralMode, state: ReferralState, consent_on: string | null, sent_on: string | null, accepted_on: string | null, first_contact_on: string | null, ended_on: string | null, decline_reason: string | null, created_at: number, };

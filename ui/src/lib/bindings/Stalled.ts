@@ -2,7 +2,11 @@
 import type { ReferralMode } from "./ReferralMode";
 import type { ReferralState } from "./ReferralState";
 
-export type Stalled = { referral_id: string, case_id: string, case_code: string, from: string, to: string | null, life_domain: string, mode: ReferralMode, 
+export type Stalled = { referral_id: string, 
+/**
+ * The case here; `None` for a referral received from or reported by another store.
+ */
+case_id: string | null, case_code: string, from: string, to: string | null, life_domain: string, mode: ReferralMode, 
 /**
  * `sent` (no answer) or `accepted` (no first contact).
  */
