@@ -17,7 +17,8 @@ Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 no store, 5 stor
 attempts (wait and try again), 15 audit log damaged, 16 not allowed for your role,\n\
 17 the cases to purge changed since the preview (preview again), 18 text probably\n\
 identifies a person, 19 signature does not verify, 20 fingerprint words do not match,\n\
-21 partner has another pinned key, 22 partner's keys revoked.")]
+21 partner has another pinned key, 22 partner's keys revoked, 23 hub unreachable,\n\
+24 hub refused, 25 unknown sender (pin its card first), 26 not addressed to this store.")]
 pub struct Cli {
     /// The store (database file). Default: schakel.db in the user's data directory.
     #[arg(long, global = true, env = "SCHAKEL_STORE")]
@@ -86,9 +87,14 @@ pub enum Command {
     Recover,
     /// Build (once, cached) a large demo store and time the hot queries.
     Bench(BenchArgs),
-    /// The exchange hub's administration (PostgreSQL): set it up, add partners. No store.
+    /// The exchange hub (PostgreSQL): its administration (init, add-partner; no store), and
+    /// this store's connection to it (connect, status, sync, forget).
     #[command(subcommand)]
     Hub(crate::cmd::hub::HubCmd),
+    /// Referrals between partners in different stores: bundles out and in, what is shared,
+    /// the coordinator.
+    #[command(subcommand)]
+    Exchange(crate::cmd::exchange::ExchangeCmd),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

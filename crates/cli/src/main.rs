@@ -56,6 +56,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Retention(c) => cmd::retention::run(&path, c, o),
         Command::Vocab { name } => cmd::reference::vocab(&path, name.as_deref(), o),
         Command::Bench(a) => bench::run(&path, &a, o),
-        Command::Hub(c) => cmd::hub::run(c, o),
+        Command::Hub(c) => cmd::hub::run(&path, c, o),
+        Command::Exchange(c) => cmd::exchange::run(&path, c, o),
     }
 }

@@ -48,3 +48,12 @@ pub fn changed_passphrase() -> CliResult<Zeroizing<String>> {
 pub fn recovery_key() -> CliResult<Zeroizing<String>> {
     from_env_or_prompt(ENV_RECOVERY_KEY, "Recovery key: ", false)
 }
+
+/// The hub password of this partner's role (`SCHAKEL_HUB_PASSWORD` or a prompt).
+pub fn hub_password() -> CliResult<Zeroizing<String>> {
+    from_env_or_prompt(
+        crate::cmd::exchange::ENV_HUB_PASSWORD,
+        "The hub password of this partner's role: ",
+        false,
+    )
+}

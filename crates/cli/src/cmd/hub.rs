@@ -1,5 +1,6 @@
 //! `schakel hub init | add-partner`: the hub administrator's commands (docs/exchange-hub.md).
-//! They talk to the hub's PostgreSQL server as its administrator and need no store.
+//! They talk to the hub's PostgreSQL server as its administrator and need no store. A
+//! store's own hub commands (connect, status, sync, forget) are in `exchange.rs`.
 //! Passwords come from the environment or a prompt, never from an argument.
 
 use std::path::PathBuf;
@@ -19,6 +20,8 @@ pub const ENV_PARTNER_PASSWORD: &str = "SCHAKEL_HUB_PARTNER_PASSWORD";
 pub enum HubCmd {
     /// Install the hub's schema in its database, or bring it up to date (safe to repeat).
     Init(HubAdmin),
+    #[command(flatten)]
+    Store(super::exchange::HubStoreCmd),
     /// Give a partner a login role and a mailbox on the hub (or a new password).
     AddPartner {
         #[command(flatten)]
@@ -44,8 +47,9 @@ pub struct HubAdmin {
     pub ca_cert: Option<PathBuf>,
 }
 
-pub fn run(c: HubCmd, o: Out) -> CliResult {
+pub fn run(path: &std::path::Path, c: HubCmd, o: Out) -> CliResult {
     match c {
+        HubCmd::Store(c) => return super::exchange::hub(path, c, o),
         HubCmd::Init(admin) => {
             let cfg = admin_config(&admin)?;
             hub::init_hub(&cfg)?;

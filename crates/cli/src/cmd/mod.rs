@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod exchange;
 pub mod hub;
 pub mod identity;
 pub mod kpi;

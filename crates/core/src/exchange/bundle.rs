@@ -80,6 +80,7 @@ struct Pending {
     stream: Stream,
     kind: ItemKind,
     item: Uuid,
+    sealed_at: Option<i64>,
 }
 
 impl Store {
@@ -91,46 +92,10 @@ impl Store {
         let me = self.self_partner_id()?;
         let recipient_name = self.partner(recipient)?.name;
         self.write(|w| {
-            let pending = pending_for(w, recipient)?;
-            if pending.is_empty() {
+            let Some((envelopes, summary)) = seal_pending(w, me, recipient, recipient_name, Resend::All)?
+            else {
                 return Ok(None);
-            }
-            let mut summary = ExportSummary { recipient, recipient_name, ..ExportSummary::default() };
-            let mut envelopes = Vec::new();
-            for stream in [Stream::Partner, Stream::Coordinator] {
-                let of_stream: Vec<&Pending> = pending.iter().filter(|p| p.stream == stream).collect();
-                for chunk in of_stream.chunks(ITEMS_PER_ENVELOPE) {
-                    let mut items = Vec::with_capacity(chunk.len());
-                    for p in chunk {
-                        items.push(item_of(w, me, stream, p)?);
-                        match p.kind {
-                            ItemKind::Referral => summary.referrals += 1,
-                            ItemKind::Event => summary.events += 1,
-                            ItemKind::Receipt => summary.receipts += 1,
-                        }
-                    }
-                    let env = seal_in(w, me, &[recipient], &Payload::new(stream, items).to_bytes()?)?;
-                    let mut mark = w.conn.prepare_cached(
-                        "UPDATE exchange_outbox SET envelope_id = ?2, sealed_at = ?3,
-                           delivered_at = CASE item_kind WHEN 'receipt' THEN ?3 ELSE delivered_at END
-                         WHERE rowid = ?1",
-                    )?;
-                    for p in chunk {
-                        mark.execute(rusqlite::params![p.row, env.id, w.now])?;
-                    }
-                    envelopes.push(env);
-                }
-            }
-            summary.envelopes = u32::try_from(envelopes.len()).unwrap_or(u32::MAX);
-            w.audit_event(
-                AuditAction::ExchangeExport,
-                "partner",
-                recipient,
-                serde_json::json!({
-                    "envelopes": summary.envelopes, "referrals": summary.referrals,
-                    "events": summary.events, "receipts": summary.receipts,
-                }),
-            )?;
+            };
             let bundle =
                 Bundle { format: BUNDLE_FORMAT.into(), sender: me, recipient, created_at: w.now, envelopes };
             Ok(Some((bundle, summary)))
@@ -222,19 +187,96 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
         .map_err(|e| Error::validation("bundle", format!("not a Schakel bundle (or a damaged one): {e}")))
 }
 
+/// Which sealed-but-unconfirmed items go again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resend {
+    /// Every item without a receipt (a bundle: the last one may have been lost).
+    All,
+    /// Items never sealed, and those sealed before this time (the hub: a receipt takes a
+    /// while; after a day the item goes again).
+    SealedBefore(i64),
+}
+
+/// Seals what waits for `recipient` into envelopes (at most [`ITEMS_PER_ENVELOPE`] items
+/// each, one stream per envelope), marks the outbox, and audits it; `None` if nothing waits.
+pub(crate) fn seal_pending(
+    w: &Writer<'_>,
+    me: Uuid,
+    recipient: Uuid,
+    recipient_name: String,
+    resend: Resend,
+) -> Result<Option<(Vec<Envelope>, ExportSummary)>> {
+    let mut pending = pending_for(w, recipient)?;
+    if let Resend::SealedBefore(t) = resend {
+        pending.retain(|p| p.sealed_at.is_none_or(|s| s < t));
+    }
+    if pending.is_empty() {
+        return Ok(None);
+    }
+    let mut summary = ExportSummary { recipient, recipient_name, ..ExportSummary::default() };
+    let mut envelopes = Vec::new();
+    for stream in [Stream::Partner, Stream::Coordinator] {
+        let of_stream: Vec<&Pending> = pending.iter().filter(|p| p.stream == stream).collect();
+        for chunk in of_stream.chunks(ITEMS_PER_ENVELOPE) {
+            let mut items = Vec::with_capacity(chunk.len());
+            for p in chunk {
+                items.push(item_of(w, me, stream, p)?);
+                match p.kind {
+                    ItemKind::Referral => summary.referrals += 1,
+                    ItemKind::Event => summary.events += 1,
+                    ItemKind::Receipt => summary.receipts += 1,
+                }
+            }
+            let env = seal_in(w, me, &[recipient], &Payload::new(stream, items).to_bytes()?)?;
+            let mut mark = w.conn.prepare_cached(
+                "UPDATE exchange_outbox SET envelope_id = ?2, sealed_at = ?3,
+                   delivered_at = CASE item_kind WHEN 'receipt' THEN ?3 ELSE delivered_at END
+                 WHERE rowid = ?1",
+            )?;
+            for p in chunk {
+                mark.execute(rusqlite::params![p.row, env.id, w.now])?;
+            }
+            envelopes.push(env);
+        }
+    }
+    summary.envelopes = u32::try_from(envelopes.len()).unwrap_or(u32::MAX);
+    w.audit_event(
+        AuditAction::ExchangeExport,
+        "partner",
+        recipient,
+        serde_json::json!({
+            "envelopes": summary.envelopes, "referrals": summary.referrals,
+            "events": summary.events, "receipts": summary.receipts,
+        }),
+    )?;
+    Ok(Some((envelopes, summary)))
+}
+
 fn pending_for(w: &Writer<'_>, recipient: Uuid) -> Result<Vec<Pending>> {
     let mut stmt = w.conn.prepare_cached(
-        "SELECT rowid, stream, item_kind, item_id FROM exchange_outbox
+        "SELECT rowid, stream, item_kind, item_id, sealed_at FROM exchange_outbox
          WHERE recipient_id = ?1 AND delivered_at IS NULL
          ORDER BY created_at, CASE item_kind WHEN 'referral' THEN 0 WHEN 'event' THEN 1 ELSE 2 END, rowid",
     )?;
     let rows = stmt.query_map([recipient], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Uuid>(3)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Uuid>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (row, stream, kind, item) = row?;
-        out.push(Pending { row, stream: Stream::parse(&stream)?, kind: ItemKind::parse(&kind)?, item });
+        let (row, stream, kind, item, sealed_at) = row?;
+        out.push(Pending {
+            row,
+            stream: Stream::parse(&stream)?,
+            kind: ItemKind::parse(&kind)?,
+            item,
+            sealed_at,
+        });
     }
     Ok(out)
 }

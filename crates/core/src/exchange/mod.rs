@@ -10,7 +10,7 @@
 //! * [`bundle`]: the offline transport (one file per recipient) and the import that
 //!   applies a partner's envelopes in one transaction.
 //! * [`flags`]: implausible dates and clocks, flagged rather than hidden.
-//! * [`hub`]: the PostgreSQL mailbox transport.
+//! * [`hub`]: the PostgreSQL mailbox transport, and [`sync`]: a store's round with it.
 
 pub mod bundle;
 pub mod envelope;
@@ -20,12 +20,14 @@ pub mod identity;
 pub mod outbox;
 pub mod payload;
 pub mod share;
+pub mod sync;
 
 pub use bundle::{BUNDLE_FORMAT, Bundle, ExportSummary, ImportSummary, read_bundle, write_bundle};
 pub use envelope::{ENVELOPE_FORMAT, Envelope, Opened};
 pub use identity::{Fingerprint, IdentityCard, OwnIdentity, PinOutcome, PinnedKey, PreviousKey};
 pub use outbox::ExchangePartner;
 pub use payload::{Shared, Stream};
+pub use sync::{HubSettings, HubStatus, Refused, SyncSummary};
 
 #[cfg(test)]
 #[path = "exchange_tests.rs"]
