@@ -187,6 +187,27 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
         .map_err(|e| Error::validation("bundle", format!("not a Schakel bundle (or a damaged one): {e}")))
 }
 
+/// The suggested name of a bundle file, the same in the CLI and the app:
+/// `schakel-OCMW-Jette-naar-CAW-Brussel-20261126-140512.json` (ASCII letters, digits and
+/// dashes; the time is local).
+pub fn bundle_file_name(from: &str, to: &str, at_ms: i64) -> String {
+    let slug = |s: &str| {
+        let mut out = String::new();
+        for c in s.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        out.trim_matches('-').chars().take(40).collect::<String>()
+    };
+    let at = chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y%m%d-%H%M%S").to_string())
+        .unwrap_or_default();
+    format!("schakel-{}-naar-{}-{at}.json", slug(from), slug(to))
+}
+
 /// Which sealed-but-unconfirmed items go again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Resend {
@@ -595,4 +616,15 @@ fn apply_event(w: &mut Writer<'_>, sender: Uuid, e: &EventItem, s: &mut ImportSu
     }
     s.events += 1;
     Ok(())
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    #[test]
+    fn a_bundle_file_name_has_only_ascii_letters_digits_and_dashes() {
+        let name = super::bundle_file_name("OCMW Sint-Jans-Molenbeek", "CAW Brussel (Noord) é", 0);
+        assert!(name.starts_with("schakel-OCMW-Sint-Jans-Molenbeek-naar-CAW-Brussel-Noord-"), "{name}");
+        assert!(name.ends_with(".json"), "{name}");
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'), "{name}");
+    }
 }

@@ -22,7 +22,9 @@ pub mod payload;
 pub mod share;
 pub mod sync;
 
-pub use bundle::{BUNDLE_FORMAT, Bundle, ExportSummary, ImportSummary, read_bundle, write_bundle};
+pub use bundle::{
+    BUNDLE_FORMAT, Bundle, ExportSummary, ImportSummary, bundle_file_name, read_bundle, write_bundle,
+};
 pub use envelope::{ENVELOPE_FORMAT, Envelope, Opened};
 pub use identity::{Fingerprint, IdentityCard, OwnIdentity, PinOutcome, PinnedKey, PreviousKey};
 pub use outbox::ExchangePartner;
