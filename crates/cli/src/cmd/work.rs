@@ -92,7 +92,9 @@ pub fn referrals(path: &Path, c: ReferralsCmd, o: Out) -> CliResult {
             let id = super::uuid_arg("referral", &referral)?;
             let r = store.referral(id)?;
             let events = store.referral_events(id)?;
-            o.emit(&json!({"referral": r, "events": events}), |_| {
+            // What the sender chose to share (received with a partner's referral).
+            let shared = store.referral_shared(id)?;
+            o.emit(&json!({"referral": r, "events": events, "shared": shared}), |_| {
                 println!(
                     "Referral {} for case {}: {} {} — {}",
                     r.id,
@@ -108,6 +110,22 @@ pub fn referrals(path: &Path, c: ReferralsCmd, o: Out) -> CliResult {
                         e.kind.as_str(),
                         e.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
                     );
+                }
+                if let Some(s) = &shared {
+                    let details: Vec<String> = [
+                        ("age band", &s.age_band),
+                        ("household", &s.household_type),
+                        ("municipality", &s.municipality),
+                        ("language", &s.contact_language),
+                        ("interpreter", &s.interpreter),
+                    ]
+                    .into_iter()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+                    .collect();
+                    println!("Shared: {}", if details.is_empty() { "-".into() } else { details.join(", ") });
+                    if let Some(n) = &s.handover_note {
+                        println!("Handover note: {n}");
+                    }
                 }
             });
         }
