@@ -146,6 +146,12 @@ pub struct BenchArgs {
     /// Measure the import only (no large store needed; for profiling it).
     #[arg(long)]
     pub import_only: bool,
+    /// Warm referrals sent to a partner in another store, for the exchange measurement.
+    #[arg(long, default_value_t = 10_000)]
+    pub exchange_referrals: u32,
+    /// Measure the exchange by bundle only (two new stores; no large store needed).
+    #[arg(long)]
+    pub exchange_only: bool,
     /// Write the figures as JSON to this file too.
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -3,6 +3,7 @@
 //! plaintext copy of it with the same schema, in the same run, with the ratio of the two.
 //! A benchmark, not a test: it reports, never fails on a slow figure.
 
+mod exchange;
 mod import;
 mod measure;
 mod workload;
@@ -54,6 +55,7 @@ struct Report {
     peak_rss_mib_plain: Option<f64>,
     figures: Vec<Figure>,
     import: Option<Import>,
+    exchange: Option<exchange::Exchange>,
 }
 
 fn init(name: &str) -> InitStore {
@@ -81,6 +83,11 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
     if a.import_only {
         let i = import_throughput(&pass, a.import_cases.max(1), &o)?;
         o.emit(&i, print_import);
+        return Ok(());
+    }
+    if a.exchange_only {
+        let e = exchange::measure(a.exchange_referrals.max(1), &pass)?;
+        o.emit(&e, exchange::print);
         return Ok(());
     }
     let mut build_seconds = None;
@@ -170,6 +177,8 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
     drop(plain_store);
 
     let import = if a.import_cases > 0 { Some(import_throughput(&pass, a.import_cases, &o)?) } else { None };
+    let exchange =
+        if a.exchange_referrals > 0 { Some(exchange::measure(a.exchange_referrals, &pass)?) } else { None };
 
     let report = Report {
         cases: a.cases,
@@ -184,6 +193,7 @@ pub fn run(path: &Path, a: &BenchArgs, o: Out) -> CliResult {
         peak_rss_mib_plain,
         figures,
         import,
+        exchange,
     };
     if let Some(out) = &a.out
         && let Ok(s) = serde_json::to_string_pretty(&report)
@@ -296,6 +306,9 @@ fn print(path: &Path, r: &Report) {
     }
     if let Some(i) = &r.import {
         print_import(i);
+    }
+    if let Some(e) = &r.exchange {
+        exchange::print(e);
     }
     let rss = |v: Option<f64>| v.map_or("n/a".into(), |m| format!("{m:.0} MiB"));
     println!(
