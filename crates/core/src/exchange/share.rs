@@ -15,6 +15,7 @@ impl Writer<'_> {
     /// Sets what goes with a draft referral of one of this partner's cases to a partner.
     /// The note passes the identifier check (a warned note needs a reason, like any text).
     pub fn share_with_referral(&mut self, referral_id: Uuid, shared: &Shared) -> Result<()> {
+        self.require(crate::access::Permission::CaseWork)?;
         let (case_id, state, to): (Option<Uuid>, String, Option<Uuid>) = self
             .conn
             .prepare_cached("SELECT case_id, state, to_partner_id FROM referral WHERE id = ?1")?
