@@ -5,7 +5,9 @@
 pub mod commands;
 #[cfg(test)]
 mod config_tests;
+pub mod dialogs;
 pub mod error;
+pub mod hub_sync;
 pub mod ipc_limits;
 pub mod os_lock;
 pub mod panic_hook;
@@ -74,7 +76,15 @@ fn create_main_window(app: &tauri::App) -> tauri::Result<()> {
     if test_mode() {
         window = window.data_directory(test_dir().join("webview"));
     }
-    window.build()?;
+    let window = window.build()?;
+    // Bundle files dropped onto the window: kept here, named to the UI, imported on its
+    // request (the web view never names a path).
+    let handle = app.handle().clone();
+    window.on_window_event(move |event| {
+        if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+            commands::exchange::files_dropped(&handle, paths.clone());
+        }
+    });
     Ok(())
 }
 
@@ -120,6 +130,7 @@ pub fn run() {
             app.manage(AppState::new(path, idle_override()));
             create_main_window(app)?;
             ticker::spawn(app.handle().clone())?;
+            hub_sync::spawn(app.handle().clone());
             let handle = app.handle().clone();
             os_lock::spawn(move |reason| {
                 ticker::auto_lock(&handle, reason);
@@ -175,6 +186,26 @@ pub fn run() {
             commands::users::remove_user,
             commands::audit::verify_audit,
             commands::audit::audit_entries,
+            commands::exchange::exchange_partners,
+            commands::exchange::export_bundle,
+            commands::exchange::import_bundles,
+            commands::exchange::import_dropped_bundles,
+            commands::exchange::share_with_referral,
+            commands::exchange::referral_shared,
+            commands::exchange::referral_view,
+            commands::identity::own_card,
+            commands::identity::export_own_card,
+            commands::identity::pin_partner_card,
+            commands::identity::pinned_keys,
+            commands::identity::revoke_partner_keys,
+            commands::identity::exchange_coordinator,
+            commands::identity::set_exchange_coordinator,
+            commands::hub::hub_status,
+            commands::hub::set_hub,
+            commands::hub::forget_hub,
+            commands::hub::pick_hub_ca,
+            commands::hub::hub_sync_status,
+            commands::hub::sync_hub_now,
         ]))
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -12,6 +12,7 @@ use tauri::{AppHandle, Manager};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
+use crate::hub_sync::HubSync;
 
 pub struct AppState {
     pub store_path: PathBuf,
@@ -22,6 +23,11 @@ pub struct AppState {
     idle_override: Option<Duration>,
     /// Follow-ups already announced by a desktop notification in this unlocked session.
     pub notified: Mutex<HashSet<Uuid>>,
+    /// The hub sync loop's status and signals (`hub_sync.rs`).
+    pub hub: HubSync,
+    /// Files last dropped onto the window, until the UI imports them (the web view gets
+    /// their names only).
+    dropped: Mutex<Vec<PathBuf>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -39,6 +45,8 @@ impl AppState {
             )),
             idle_override,
             notified: Mutex::new(HashSet::new()),
+            hub: HubSync::default(),
+            dropped: Mutex::new(Vec::new()),
         }
     }
 
@@ -55,6 +63,9 @@ impl AppState {
     pub fn lock_store(&self, reason: &str) -> bool {
         let store = self.slot().take();
         lock(&self.notified).clear();
+        lock(&self.dropped).clear();
+        // The hub connection ends with the session.
+        self.hub.changed();
         match store {
             Some(store) => {
                 if let Err(e) = store.close(reason) {
@@ -64,6 +75,16 @@ impl AppState {
             }
             None => false,
         }
+    }
+
+    /// Keeps the files dropped onto the window (replacing an earlier drop not imported).
+    pub fn set_dropped(&self, paths: Vec<PathBuf>) {
+        *lock(&self.dropped) = paths;
+    }
+
+    /// The files dropped onto the window, once.
+    pub fn take_dropped(&self) -> Vec<PathBuf> {
+        std::mem::take(&mut *lock(&self.dropped))
     }
 
     pub fn touch(&self) {

@@ -78,6 +78,7 @@ pub async fn restore_backup(app: AppHandle, passphrase: String) -> AppResult<Opt
         let mut slot = state.slot();
         let plan = slot.as_ref().ok_or(AppError::Locked)?.prepare_restore(&path, &passphrase)?;
         let store = slot.take().ok_or(AppError::Locked)?;
+        state.hub.changed();
         if let Ok(mut notified) = state.notified.lock() {
             notified.clear();
         }

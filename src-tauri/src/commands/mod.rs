@@ -6,7 +6,10 @@
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod exchange;
 pub mod follow_ups;
+pub mod hub;
+pub mod identity;
 pub mod kpi;
 pub mod privacy;
 pub mod reference;

@@ -66,6 +66,7 @@ pub async fn create_store(app: AppHandle, input: CreateStoreInput) -> AppResult<
         let (store, recovery) = Store::create(&state.store_path, &init, &passphrase)?;
         state.set_idle_limit(&store.settings()?);
         *slot = Some(store);
+        state.hub.changed();
         log::info!("store created");
         Ok(CreatedStore { recovery_key: recovery.as_str().to_owned() })
     })
@@ -83,6 +84,7 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> AppResult<()> {
             let store = Store::open(&state.store_path, &passphrase)?;
             state.set_idle_limit(&store.settings()?);
             *slot = Some(store);
+            state.hub.changed();
             log::info!("store unlocked");
         }
         Ok(())
@@ -121,6 +123,7 @@ pub async fn recover_store(app: AppHandle, recovery_key: String, new_passphrase:
         let store = Store::recover(&state.store_path, &recovery_key, &new_passphrase)?;
         state.set_idle_limit(&store.settings()?);
         *slot = Some(store);
+        state.hub.changed();
         log::info!("store recovered with the recovery key");
         Ok(())
     })
