@@ -1,0 +1,705 @@
+//! The exchange end to end through the `schakel` binary, with three stores set up as their
+//! administrators would (OCMW, CAW, and the network's coordinator): a warm referral travels
+//! OCMW → CAW → back, and to the coordinator, by bundle files and through a real PostgreSQL
+//! hub (support/pg.rs). Refused bundles and envelopes change nothing; no case field is in a
+//! bundle file or anywhere in the hub's tables.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use schakel_core::exchange::hub::{Hub, HubConfig};
+use schakel_tests::pg::{ADMIN_PASSWORD, ADMIN_USER, PgServer};
+use schakel_tests::{TestStore, assert_exit, assert_ok, bin, contains};
+use serde_json::Value;
+use uuid::Uuid;
+
+const NOTE: &str = "Huurachterstand van drie maanden; zoekt begeleiding bij het budget.";
+const OCMW: &str = "OCMW Jette";
+const CAW: &str = "CAW Brussel";
+const COORD: &str = "GBO Coordinatie Noord";
+
+/// One partner's store, with its identity card as its administrator wrote it.
+struct Org {
+    t: TestStore,
+    name: &'static str,
+    kind: &'static str,
+    id: String,
+    card: PathBuf,
+    words: String,
+}
+
+impl Org {
+    fn new(kind: &'static str, name: &'static str) -> Org {
+        let t = TestStore::empty();
+        assert_ok(&t.run(&[
+            "init",
+            "--partner-kind",
+            kind,
+            "--partner-name",
+            name,
+            "--municipality",
+            "21010",
+            "--worker",
+            "Medewerker",
+        ]));
+        let card = t.dir.path().join("card.json");
+        let written = t.json(&["partners", "card", "--out", card.to_str().unwrap()]);
+        let words = written["fingerprint"]["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(words.split(' ').count(), 10, "{written}");
+        let on_card: Value = serde_json::from_slice(&std::fs::read(&card).unwrap()).unwrap();
+        let id = on_card["partner_id"].as_str().unwrap().to_owned();
+        Org { t, name, kind, id, card, words }
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        self.t.json(args)
+    }
+
+    /// Runs with `--json`, whatever the outcome.
+    fn run(&self, args: &[&str]) -> Output {
+        self.t.cmd().arg("--json").args(args).output().unwrap()
+    }
+
+    /// Adds `other` with the id from its card and pins the card with the words it read out.
+    fn pin(&self, other: &Org) {
+        self.json(&["partners", "add", "--kind", other.kind, "--name", other.name, "--id", &other.id]);
+        let pinned = self.json(&["partners", "pin", other.card.to_str().unwrap(), "--words", &other.words]);
+        assert_eq!(pinned["how"], "fingerprint", "{pinned}");
+        assert_eq!(pinned["partner_id"], other.id.as_str());
+    }
+
+    fn export_to(&self, to: &Org, file: &Path) -> Value {
+        let v = self.json(&["exchange", "export", "--to", to.name, "--out", file.to_str().unwrap()]);
+        let written = v["written"].as_array().unwrap();
+        assert_eq!(written.len(), 1, "{v}");
+        written[0]["summary"].clone()
+    }
+
+    /// Imports bundle files; returns each file's summary.
+    fn import(&self, files: &[&Path]) -> Vec<Value> {
+        let mut args = vec!["exchange", "import"];
+        args.extend(files.iter().map(|f| f.to_str().unwrap()));
+        let v = self.json(&args);
+        v["imported"].as_array().unwrap().iter().map(|r| r["summary"].clone()).collect()
+    }
+
+    fn show(&self, referral: &str) -> Value {
+        self.json(&["referrals", "show", referral])
+    }
+
+    /// What a refused import must leave as it was: the exchange status, today's lists, the
+    /// referrals and their events, the exchange's audit entries; and the audit chain holds.
+    fn observable(&self, referrals: &[&str]) -> Value {
+        let audit = self.json(&["audit", "list", "--limit", "500"]);
+        let entries = audit.as_array().or_else(|| audit["entries"].as_array()).unwrap();
+        let exchange_entries: Vec<&Value> = entries
+            .iter()
+            .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("exchange.")))
+            .collect();
+        let verify = self.json(&["audit", "verify"]);
+        assert_eq!(verify["ok"], true, "{verify}");
+        let shown: Vec<Value> = referrals.iter().map(|r| self.show(r)).collect();
+        serde_json::json!({
+            "status": self.json(&["exchange", "status"]),
+            "today": self.json(&["today"]),
+            "cases": self.json(&["cases", "count"]),
+            "referrals": shown,
+            "exchange_audit": exchange_entries,
+        })
+    }
+}
+
+/// Three stores that know and have pinned each other; the OCMW and the CAW report to the
+/// coordinator.
+fn network() -> (Org, Org, Org) {
+    let ocmw = Org::new("ocmw", OCMW);
+    let caw = Org::new("caw", CAW);
+    let coord = Org::new("other", COORD);
+    for (a, b) in
+        [(&ocmw, &caw), (&ocmw, &coord), (&caw, &ocmw), (&caw, &coord), (&coord, &ocmw), (&coord, &caw)]
+    {
+        a.pin(b);
+    }
+    for o in [&ocmw, &caw] {
+        let c = o.json(&["exchange", "coordinator", COORD]);
+        assert_eq!(c["coordinator"], coord.id.as_str(), "{c}");
+    }
+    (ocmw, caw, coord)
+}
+
+/// The OCMW opens a case and sends a warm housing referral to the CAW with an age band and
+/// a handover note: consent and the warm step on 2 March 2026, sent on the 3rd.
+/// Returns the case code and the referral id.
+fn send_warm_referral(ocmw: &Org) -> (String, String) {
+    let code = ocmw.t.open_case(&["--domain", "housing", "--domain", "debts"]);
+    let r = ocmw.json(&["referrals", "add", &code, "--to", CAW, "--domain", "housing", "--mode", "warm"]);
+    let rid = r["id"].as_str().unwrap().to_owned();
+    let shared = ocmw.json(&["exchange", "share", &rid, "--age-band", "25_34", "--note", NOTE]);
+    assert_eq!(shared["shared"]["handover_note"], NOTE, "{shared}");
+    for (kind, on) in
+        [("consent", "02/03/2026"), ("receiver_contacted", "02/03/2026"), ("sent", "03/03/2026")]
+    {
+        ocmw.json(&["referrals", "event", &rid, kind, "--on", on]);
+    }
+    assert_eq!(ocmw.show(&rid)["referral"]["state"], "sent");
+    (code, rid)
+}
+
+/// The CAW accepts on 5 March and meets the client on the 10th (its own dates).
+fn caw_answers(caw: &Org, rid: &str) {
+    for (kind, on) in [("accepted", "05/03/2026"), ("first_contact", "10/03/2026")] {
+        caw.json(&["referrals", "event", rid, kind, "--on", on]);
+    }
+}
+
+/// The CAW's view of a received referral: the OCMW's case code, what was shared, the sender's
+/// dates; no case of its own.
+fn check_received(caw: &Org, ocmw: &Org, code: &str, rid: &str) {
+    let today = caw.json(&["today"]);
+    let incoming = today["incoming_waiting"].as_array().unwrap();
+    assert_eq!(incoming.len(), 1, "{today}");
+    assert_eq!(incoming[0]["id"], rid);
+    assert_eq!(incoming[0]["case_code"], code);
+    assert_eq!(incoming[0]["origin"], "received");
+    assert_eq!(incoming[0]["sent_on"], "2026-03-03");
+    assert_eq!(incoming[0]["mode"], "warm");
+    assert_eq!(incoming[0]["life_domain"], "housing");
+    let shown = caw.show(rid);
+    assert_eq!(shown["referral"]["from_partner_id"], ocmw.id.as_str());
+    assert!(shown["referral"]["case_id"].is_null(), "{shown}");
+    assert_eq!(shown["shared"]["age_band"], "25_34", "{shown}");
+    assert_eq!(shown["shared"]["handover_note"], NOTE, "{shown}");
+    assert!(shown["shared"]["household_type"].is_null(), "only what was chosen is shared: {shown}");
+    let kinds: Vec<&str> =
+        shown["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["consent", "receiver_contacted", "sent"]);
+    assert_eq!(caw.t.case_count(), 0, "a received referral opens no case");
+}
+
+/// The OCMW's view after the CAW's answers arrived: first contact, on the CAW's dates and
+/// with the CAW's own recording times.
+fn check_answered(ocmw: &Org, caw: &Org, rid: &str) {
+    let here = ocmw.show(rid);
+    let there = caw.show(rid);
+    assert_eq!(here["referral"]["state"], "first_contact", "{here}");
+    assert_eq!(here["referral"]["accepted_on"], "2026-03-05");
+    assert_eq!(here["referral"]["first_contact_on"], "2026-03-10");
+    assert_eq!(here["referral"]["origin"], "own");
+    let answers = |v: &Value| -> Vec<Value> {
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["partner_id"] == caw.id.as_str())
+            .map(|e| serde_json::json!([e["id"], e["kind"], e["occurred_on"], e["recorded_at"]]))
+            .collect()
+    };
+    assert_eq!(answers(&here).len(), 2, "{here}");
+    assert_eq!(answers(&here), answers(&there), "the CAW's events with its own dates and clock");
+    for e in here["events"].as_array().unwrap() {
+        assert_eq!(e["flags"], serde_json::json!([]), "{e}");
+        let received = !e["received_at"].is_null();
+        assert_eq!(received, e["partner_id"] == caw.id.as_str(), "{e}");
+    }
+    let today = ocmw.json(&["today"]);
+    assert!(today["sent_waiting"].as_array().unwrap().is_empty(), "{today}");
+}
+
+/// The coordinator's view: one warm referral OCMW → CAW, no case details, and its times.
+fn check_coordinator(coord: &Org, ocmw: &Org, caw: &Org, rid: &str) {
+    let shown = coord.show(rid);
+    assert_eq!(shown["referral"]["origin"], "reported", "{shown}");
+    assert_eq!(shown["referral"]["case_code"], "", "{shown}");
+    assert!(shown["shared"].is_null(), "{shown}");
+    assert_eq!(shown["referral"]["state"], "first_contact");
+    let kinds: Vec<&str> =
+        shown["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["consent", "receiver_contacted", "sent", "accepted", "first_contact"]);
+    assert_eq!(coord.t.case_count(), 0);
+
+    let k = coord.json(&["kpi", "referrals", "--from", "01/03/2026", "--to", "31/03/2026"]);
+    assert_eq!(k["overall"]["sent"], 1, "{k}");
+    assert_eq!(k["overall"]["outcomes"]["accepted"], 1);
+    let pairs = k["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{k}");
+    assert_eq!(pairs[0]["from"], ocmw.id.as_str());
+    assert_eq!(pairs[0]["to"], caw.id.as_str());
+    assert_eq!(pairs[0]["sent"], 1);
+    let warm = &k["warm_cold"]["warm"];
+    assert_eq!(warm["sent"], 1, "{k}");
+    assert_eq!(k["warm_cold"]["cold"]["sent"], 0, "{k}");
+    // Sent Tuesday 3 March, accepted Thursday 5 March, first contact Tuesday 10 March.
+    assert_eq!(warm["to_acceptance"]["calendar_days"]["median"], 2, "{k}");
+    assert_eq!(warm["to_acceptance"]["working_days"]["median"], 2);
+    assert_eq!(warm["to_first_contact"]["calendar_days"]["median"], 7);
+    assert_eq!(warm["to_first_contact"]["working_days"]["median"], 5);
+    let names: Vec<&str> =
+        k["partners"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&OCMW) && names.contains(&CAW), "{names:?}");
+}
+
+/// Case fields that must never travel in the clear.
+fn secrets(code: &str) -> Vec<String> {
+    [code, NOTE, "Huurachterstand", "housing", "debts", "25_34", "single", "own_initiative", OCMW, CAW, COORD]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+fn assert_absent(what: &str, bytes: &[u8], needles: &[String]) {
+    for n in needles {
+        assert!(!contains(bytes, n.as_bytes()), "{what} holds '{n}' in the clear");
+    }
+}
+
+#[test]
+fn a_warm_referral_travels_by_bundle_to_the_caw_back_and_to_the_coordinator() {
+    let (ocmw, caw, coord) = network();
+    let (code, rid) = send_warm_referral(&ocmw);
+
+    // The OCMW exports for the CAW and for the coordinator.
+    let dir = tempfile::tempdir().unwrap();
+    let f = |name: &str| dir.path().join(name);
+    let s = ocmw.export_to(&caw, &f("ocmw-caw.json"));
+    assert_eq!((s["referrals"].as_u64(), s["events"].as_u64()), (Some(1), Some(3)), "{s}");
+    let s = ocmw.export_to(&coord, &f("ocmw-coord.json"));
+    assert_eq!((s["referrals"].as_u64(), s["events"].as_u64()), (Some(1), Some(3)), "{s}");
+
+    // The CAW imports: the referral waits for its answer, with the OCMW's case code.
+    let s = caw.import(&[&f("ocmw-caw.json")]);
+    assert_eq!(s[0]["sender"], ocmw.id.as_str());
+    assert_eq!((s[0]["referrals"].as_u64(), s[0]["events"].as_u64()), (Some(1), Some(3)), "{s:?}");
+    check_received(&caw, &ocmw, &code, &rid);
+    caw_answers(&caw, &rid);
+    let s = caw.export_to(&ocmw, &f("caw-ocmw.json"));
+    assert_eq!((s["events"].as_u64(), s["receipts"].as_u64()), (Some(2), Some(1)), "{s}");
+    caw.export_to(&coord, &f("caw-coord.json"));
+
+    // The OCMW imports: first contact, the CAW's dates; its items are confirmed.
+    let s = ocmw.import(&[&f("caw-ocmw.json")]);
+    assert_eq!(s[0]["events"], 2, "{s:?}");
+    assert_eq!(s[0]["confirmed"], 4, "the referral and its three events: {s:?}");
+    check_answered(&ocmw, &caw, &rid);
+    let status = ocmw.json(&["exchange", "status"]);
+    let to_caw = status.as_array().unwrap().iter().find(|p| p["name"] == CAW).unwrap();
+    assert_eq!(to_caw["unconfirmed"], 0, "{status}");
+
+    // The coordinator imports both streams at once.
+    let s = coord.import(&[&f("ocmw-coord.json"), &f("caw-coord.json")]);
+    assert_eq!(s.len(), 2);
+    check_coordinator(&coord, &ocmw, &caw, &rid);
+
+    // No bundle holds a case field in the clear.
+    let needles = secrets(&code);
+    for name in ["ocmw-caw.json", "ocmw-coord.json", "caw-ocmw.json", "caw-coord.json"] {
+        let bytes = std::fs::read(f(name)).unwrap();
+        assert!(bytes.len() > 200, "{name}");
+        assert_absent(name, &bytes, &needles);
+    }
+}
+
+/// A bundle file changed by `change` (on its JSON), written beside it.
+fn changed(src: &Path, name: &str, change: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(src).unwrap()).unwrap();
+    change(&mut v);
+    let out = src.with_file_name(name);
+    std::fs::write(&out, serde_json::to_vec(&v).unwrap()).unwrap();
+    out
+}
+
+/// Flips one byte of base64 text in the middle (to another base64 character): one byte
+/// of what it encodes changes.
+fn flip_base64(s: &str) -> String {
+    let mut b = s.as_bytes().to_vec();
+    let i = b.len() / 2;
+    b[i] = if b[i] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(b).unwrap()
+}
+
+fn error_kind(out: &Output) -> String {
+    let err: Value = serde_json::from_slice(&out.stderr)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    err["error"]["kind"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn refused_bundles_change_nothing() {
+    let (ocmw, caw, coord) = network();
+    let (_code, rid) = send_warm_referral(&ocmw);
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("ocmw-caw.json");
+    ocmw.export_to(&caw, &good);
+    let s = caw.import(&[&good]);
+    assert_eq!(s[0]["referrals"], 1);
+    let before = caw.observable(&[&rid]);
+
+    // The same bundle again: opened, recognised, nothing new.
+    let s = caw.import(&[&good]);
+    assert_eq!(s[0]["already_seen"], 1, "{s:?}");
+    for k in ["envelopes", "referrals", "events", "confirmed"] {
+        assert_eq!(s[0][k], 0, "{k}: {s:?}");
+    }
+    // The import is audited, nothing else changed.
+    let mut again = caw.observable(&[&rid]);
+    let audit = again["exchange_audit"].as_array_mut().unwrap();
+    assert_eq!(audit.len(), before["exchange_audit"].as_array().unwrap().len() + 1);
+    let newest = (0..audit.len()).max_by_key(|&i| audit[i]["seq"].as_i64().unwrap()).unwrap();
+    let entry = audit.remove(newest);
+    assert!(entry["detail"].as_str().unwrap().contains("\"already_seen\":1"), "{entry}");
+    assert_eq!(again, before);
+
+    let check_refused = |t: &Org, file: &Path, code: i32, kind: &str| {
+        let before = t.observable(&[&rid]);
+        let out = t.run(&["exchange", "import", file.to_str().unwrap()]);
+        assert_exit(&out, code);
+        assert_eq!(error_kind(&out), kind, "{}", file.display());
+        assert_eq!(t.observable(&[&rid]), before, "{} changed the store", file.display());
+    };
+
+    // A bundle for the CAW, imported by the coordinator.
+    let coord_before = coord.observable(&[]);
+    let out = coord.run(&["exchange", "import", good.to_str().unwrap()]);
+    assert_exit(&out, 26);
+    assert_eq!(error_kind(&out), "wrong_recipient");
+    assert_eq!(coord.observable(&[]), coord_before);
+    assert_exit(&coord.run(&["referrals", "show", &rid]), 9);
+
+    // One byte flipped inside an envelope's body; the creation time changed; the signature
+    // removed, or one of another envelope: the signature does not verify.
+    let flipped = changed(&good, "flipped.json", |v| {
+        let body = v["envelopes"][0]["body"].as_str().unwrap().to_owned();
+        v["envelopes"][0]["body"] = Value::String(flip_base64(&body));
+    });
+    check_refused(&caw, &flipped, 19, "invalid_signature");
+    let later = changed(&good, "later.json", |v| {
+        let t = v["envelopes"][0]["created_at"].as_i64().unwrap();
+        v["envelopes"][0]["created_at"] = Value::from(t + 1);
+    });
+    check_refused(&caw, &later, 19, "invalid_signature");
+    let unsigned = changed(&good, "unsigned.json", |v| {
+        v["envelopes"][0]["signature"] = Value::String(String::new());
+    });
+    check_refused(&caw, &unsigned, 19, "invalid_signature");
+    let wrong_signature = changed(&good, "wrong-signature.json", |v| {
+        let sig = v["envelopes"][0]["signature"].as_str().unwrap().to_owned();
+        v["envelopes"][0]["signature"] = Value::String(flip_base64(&sig));
+    });
+    check_refused(&caw, &wrong_signature, 19, "invalid_signature");
+    // Without the field at all: not an envelope.
+    let no_field = changed(&good, "no-signature-field.json", |v| {
+        v["envelopes"][0].as_object_mut().unwrap().remove("signature");
+    });
+    check_refused(&caw, &no_field, 8, "validation");
+
+    // A truncated file, and one that is not JSON.
+    let bytes = std::fs::read(&good).unwrap();
+    let truncated = dir.path().join("truncated.json");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    check_refused(&caw, &truncated, 8, "validation");
+    let not_json = dir.path().join("not-json.json");
+    std::fs::write(&not_json, b"\x00\x01 this is not a bundle").unwrap();
+    check_refused(&caw, &not_json, 8, "validation");
+
+    // A partner the CAW has not pinned: a DMW that pinned the CAW sends it a referral.
+    let dmw = Org::new("dmw", "DMW Brussel");
+    dmw.pin(&caw);
+    let dmw_code = dmw.t.open_case(&["--domain", "housing"]);
+    let r = dmw.json(&["referrals", "add", &dmw_code, "--to", CAW, "--domain", "housing", "--mode", "cold"]);
+    let dmw_rid = r["id"].as_str().unwrap().to_owned();
+    dmw.json(&["referrals", "event", &dmw_rid, "consent"]);
+    dmw.json(&["referrals", "event", &dmw_rid, "sent"]);
+    let from_dmw = dir.path().join("dmw-caw.json");
+    dmw.export_to(&caw, &from_dmw);
+    // Not known at all, then known but its card not pinned: both unknown senders.
+    check_refused(&caw, &from_dmw, 25, "unknown_sender");
+    caw.json(&["partners", "add", "--kind", "dmw", "--name", "DMW Brussel", "--id", &dmw.id]);
+    check_refused(&caw, &from_dmw, 25, "unknown_sender");
+    assert_exit(&caw.run(&["referrals", "show", &dmw_rid]), 9);
+
+    // The good bundle still imports after all that (as seen before), and the OCMW's next
+    // bundle goes through.
+    let s = caw.import(&[&good]);
+    assert_eq!(s[0]["already_seen"], 1);
+    ocmw.json(&["referrals", "event", &rid, "withdrawn", "--on", "04/03/2026"]);
+    let next = dir.path().join("ocmw-caw-2.json");
+    ocmw.export_to(&caw, &next);
+    let s = caw.import(&[&next]);
+    assert_eq!(s[0]["events"], 1, "{s:?}");
+    assert_eq!(caw.show(&rid)["referral"]["state"], "withdrawn");
+
+    // Once the CAW revoked the OCMW's keys, its bundles are refused.
+    caw.json(&["partners", "revoke", OCMW]);
+    check_refused(&caw, &next, 22, "partner_revoked");
+}
+
+// ---------------------------------------------------------------------------------------
+// Through a real hub.
+
+fn hub_password(role: &str) -> String {
+    format!("{role}: generated hub password for the test")
+}
+
+/// `schakel hub …` as the hub administrator (no store).
+fn hub_admin(args: &[&str], partner_password: Option<&str>) -> Output {
+    let mut c = std::process::Command::new(bin());
+    c.arg("--json")
+        .arg("hub")
+        .args(args)
+        .env("SCHAKEL_HUB_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env_remove("SCHAKEL_HUB_PARTNER_PASSWORD")
+        .env_remove("SCHAKEL_HUB_PASSWORD")
+        .env_remove("SCHAKEL_HUB_URL")
+        .env_remove("SCHAKEL_STORE");
+    if let Some(p) = partner_password {
+        c.env("SCHAKEL_HUB_PARTNER_PASSWORD", p);
+    }
+    c.output().unwrap()
+}
+
+/// A started hub, its schema installed and the three partners added with the CLI, and each
+/// store connected to it.
+fn hub_network(orgs: &[(&Org, &str)]) -> PgServer {
+    let pg = PgServer::start();
+    let ca = pg.ca_file();
+    let ca = ca.to_str().unwrap();
+    let admin_url = pg.url(ADMIN_USER);
+    let out = hub_admin(&["init", "--url", &admin_url, "--ca-cert", ca], None);
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), pg.log());
+    for (org, role) in orgs {
+        let out = hub_admin(
+            &["add-partner", "--url", &admin_url, "--ca-cert", ca, "--id", &org.id, "--role", role],
+            Some(&hub_password(role)),
+        );
+        assert_ok(&out);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["outcome"], "created", "{v}");
+        let out = org
+            .t
+            .cmd()
+            .env("SCHAKEL_HUB_PASSWORD", hub_password(role))
+            .args(["--json", "hub", "connect", "--url", &pg.url(role), "--ca-cert", ca])
+            .output()
+            .unwrap();
+        assert_ok(&out);
+        let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(status["configured"], true, "{status}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(&hub_password(role)));
+    }
+    pg
+}
+
+/// One `hub sync` round; its summary.
+fn sync(org: &Org) -> Value {
+    let v = org.json(&["hub", "sync"]);
+    assert_eq!(v["refused"], serde_json::json!([]), "{v}");
+    assert!(v["gap_at"].is_null(), "{v}");
+    v
+}
+
+fn posted(summary: &Value) -> u64 {
+    summary["posted"].as_array().unwrap().iter().map(|p| p[1].as_u64().unwrap()).sum()
+}
+
+/// What the hub holds, read by its superuser: every row of every table of its schema as
+/// text, and the envelopes' bodies raw.
+struct HubRows {
+    rows: usize,
+    envelopes: Vec<(Uuid, Uuid, Uuid, Vec<u8>)>,
+    texts: Vec<String>,
+}
+
+fn hub_rows(pg: &PgServer) -> HubRows {
+    let mut su = pg.superuser();
+    let tables: Vec<String> = su
+        .query(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'schakel_hub' AND c.relkind IN ('r', 'p', 'm', 'v') ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for t in ["envelope", "mailbox", "meta", "partner"] {
+        assert!(tables.iter().any(|x| x == t), "{t} missing from {tables:?}");
+    }
+    let mut texts = Vec::new();
+    for t in &tables {
+        for r in su.query(&format!("SELECT x::text FROM schakel_hub.{t} x"), &[]).unwrap() {
+            texts.push(r.get::<_, String>(0));
+        }
+    }
+    let envelopes = su
+        .query(
+            "SELECT recipient, sender, envelope_id, body FROM schakel_hub.envelope ORDER BY recipient, seq",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    HubRows { rows: texts.len(), envelopes, texts }
+}
+
+/// Scans everything the hub holds for the needles; returns how many envelopes it held.
+fn scan_hub(pg: &PgServer, needles: &[String]) -> usize {
+    let h = hub_rows(pg);
+    assert!(h.rows >= 4, "meta and three partners at least");
+    for t in &h.texts {
+        assert_absent("a hub row", t.as_bytes(), needles);
+    }
+    for (_, _, _, body) in &h.envelopes {
+        assert_absent("an envelope's body", body, needles);
+    }
+    h.envelopes.len()
+}
+
+fn uuid(s: &str) -> Uuid {
+    s.parse().unwrap()
+}
+
+#[test]
+fn a_warm_referral_travels_through_a_real_hub() {
+    let (ocmw, caw, coord) = network();
+    let pg = hub_network(&[(&ocmw, "ocmw_jette"), (&caw, "caw_brussel"), (&coord, "gbo_coordinatie")]);
+    let (ocmw_id, caw_id) = (uuid(&ocmw.id), uuid(&caw.id));
+    let (code, rid) = send_warm_referral(&ocmw);
+    let needles = secrets(&code);
+
+    // The OCMW posts: one envelope for the CAW, one for the coordinator.
+    let s = sync(&ocmw);
+    assert_eq!(posted(&s), 2, "{s}");
+    assert_eq!(scan_hub(&pg, &needles), 2);
+    let first = hub_rows(&pg).envelopes.into_iter().find(|e| e.0 == caw_id).unwrap();
+    assert_eq!(first.1, ocmw_id);
+
+    // The CAW fetches: the referral is there; its mailbox is empty on the hub afterwards.
+    let s = sync(&caw);
+    assert_eq!((s["received"].as_u64(), s["referrals"].as_u64()), (Some(1), Some(1)), "{s}");
+    assert_eq!(s["events"], 3);
+    check_received(&caw, &ocmw, &code, &rid);
+    let waiting: Vec<Uuid> = hub_rows(&pg).envelopes.iter().map(|e| e.0).collect();
+    assert_eq!(waiting, [uuid(&coord.id)], "only the coordinator's envelope waits");
+
+    // The CAW answers and syncs: its events (and a receipt) to the OCMW, a report to the
+    // coordinator.
+    caw_answers(&caw, &rid);
+    let s = sync(&caw);
+    assert_eq!(posted(&s), 2, "{s}");
+    assert_eq!(scan_hub(&pg, &needles), 3);
+
+    // The CAW's role cannot read or fetch what waits in the OCMW's mailbox.
+    let waiting_for_ocmw = hub_rows(&pg).envelopes.iter().filter(|e| e.0 == ocmw_id).count();
+    assert_eq!(waiting_for_ocmw, 1);
+    let mut raw = pg.raw("caw_brussel", &hub_password("caw_brussel"));
+    let n: i64 = raw.query_one("SELECT count(*) FROM schakel_hub.envelope", &[]).unwrap().get(0);
+    assert_eq!(n, 0);
+    let rows = raw.query("SELECT * FROM schakel_hub.envelope WHERE recipient = $1", &[&ocmw_id]).unwrap();
+    assert!(rows.is_empty());
+    let deleted = raw.execute("DELETE FROM schakel_hub.envelope WHERE recipient = $1", &[&ocmw_id]).unwrap();
+    assert_eq!(deleted, 0);
+    assert!(raw.query("SELECT * FROM schakel_hub.mailbox", &[]).is_err(), "mailbox is not readable");
+    drop(raw);
+    let mut as_caw = Hub::connect(&pg.config("caw_brussel", &hub_password("caw_brussel"))).unwrap();
+    assert!(as_caw.fetch(0, 1000).unwrap().is_empty());
+    assert_eq!(as_caw.pending().unwrap(), 0);
+    drop(as_caw);
+    assert_eq!(hub_rows(&pg).envelopes.iter().filter(|e| e.0 == ocmw_id).count(), 1, "still there");
+
+    // The OCMW sees the answers; the coordinator both streams.
+    let s = sync(&ocmw);
+    assert_eq!((s["received"].as_u64(), s["events"].as_u64()), (Some(1), Some(2)), "{s}");
+    assert_eq!(s["confirmed"], 4, "{s}");
+    check_answered(&ocmw, &caw, &rid);
+    let s = sync(&coord);
+    assert_eq!(s["received"], 2, "{s}");
+    check_coordinator(&coord, &ocmw, &caw, &rid);
+
+    // A few more rounds carry the receipts; then nothing waits anywhere.
+    let mut quiet = false;
+    for _ in 0..4 {
+        let rounds: Vec<Value> = [&ocmw, &caw, &coord].iter().map(|o| sync(o)).collect();
+        if rounds.iter().all(|s| posted(s) == 0 && s["received"] == 0) {
+            quiet = true;
+            break;
+        }
+    }
+    assert!(quiet, "the receipts did not settle");
+    assert_eq!(scan_hub(&pg, &needles), 0, "every envelope was deleted after its recipient synced");
+    let mut su = pg.superuser();
+    let n: i64 = su.query_one("SELECT count(*) FROM schakel_hub.envelope", &[]).unwrap().get(0);
+    assert_eq!(n, 0);
+    for o in [&ocmw, &caw, &coord] {
+        let st = o.json(&["hub", "status"]);
+        assert_eq!(st["pending"], 0, "{st}");
+        assert!(st["last_error"].is_null(), "{st}");
+        assert!(st["last_sync_at"].is_i64(), "{st}");
+        let v = o.json(&["audit", "verify"]);
+        assert_eq!(v["ok"], true, "{v}");
+    }
+
+    // A tampered envelope posted straight to the hub by the OCMW's role (an envelope of a
+    // second referral, exported as a bundle, with one byte of its body flipped), then a good
+    // one of a third referral through the OCMW's sync.
+    let (_, rid2) = send_warm_referral_again(&ocmw);
+    let dir = tempfile::tempdir().unwrap();
+    let bundle_file = dir.path().join("second.json");
+    ocmw.export_to(&caw, &bundle_file);
+    let bundle: Value = serde_json::from_slice(&std::fs::read(&bundle_file).unwrap()).unwrap();
+    let env2 = bundle["envelopes"][0].clone();
+    let env2_id = uuid(env2["id"].as_str().unwrap());
+    let mut tampered = env2.clone();
+    tampered["body"] = Value::String(flip_base64(env2["body"].as_str().unwrap()));
+    let ocmw_hub_config: HubConfig = pg.config("ocmw_jette", &hub_password("ocmw_jette"));
+    let mut as_ocmw = Hub::connect(&ocmw_hub_config).unwrap();
+    let bad_seq = as_ocmw.post(caw_id, env2_id, &serde_json::to_vec(&tampered).unwrap()).unwrap();
+    let (_, rid3) = send_warm_referral_again(&ocmw);
+    let s = sync(&ocmw);
+    assert!(posted(&s) >= 1, "{s}");
+
+    let caw_before = caw.show(&rid);
+    let s = caw.json(&["hub", "sync"]);
+    let refused = s["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{s}");
+    assert_eq!(refused[0]["seq"], bad_seq);
+    assert_eq!(refused[0]["kind"], "invalid_signature");
+    assert_eq!(refused[0]["sender"], ocmw.id.as_str());
+    let msg = refused[0]["message"].as_str().unwrap();
+    assert!(msg.contains("changed") || msg.contains("signed"), "{msg}");
+    assert_eq!(s["referrals"], 1, "the good envelope after it went through: {s}");
+    assert_exit(&caw.run(&["referrals", "show", &rid2]), 9);
+    assert_eq!(caw.show(&rid3)["referral"]["state"], "sent");
+    assert_eq!(caw.show(&rid), caw_before);
+    let v = caw.json(&["audit", "verify"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(hub_rows(&pg).envelopes.iter().all(|e| e.0 != caw_id), "the refused one is acknowledged");
+
+    // The refusal did not poison the envelope's id: the genuine one, posted now, opens.
+    as_ocmw.post(caw_id, env2_id, &serde_json::to_vec(&env2).unwrap()).unwrap();
+    // And a replay of the very first envelope changes nothing.
+    as_ocmw.post(caw_id, first.2, &first.3).unwrap();
+    let s = sync(&caw);
+    assert_eq!(s["received"], 2, "{s}");
+    assert_eq!(s["referrals"], 1, "{s}");
+    assert!(s["refused"].as_array().unwrap().is_empty(), "{s}");
+    assert_eq!(caw.show(&rid2)["referral"]["state"], "sent");
+    assert_eq!(caw.show(&rid), caw_before, "the replay changed nothing");
+}
+
+/// Another warm referral of a new case from the OCMW to the CAW, sent.
+fn send_warm_referral_again(ocmw: &Org) -> (String, String) {
+    let code = ocmw.t.open_case(&["--domain", "debts"]);
+    let r = ocmw.json(&["referrals", "add", &code, "--to", CAW, "--domain", "debts", "--mode", "warm"]);
+    let rid = r["id"].as_str().unwrap().to_owned();
+    for kind in ["consent", "receiver_contacted", "sent"] {
+        ocmw.json(&["referrals", "event", &rid, kind, "--on", "16/03/2026"]);
+    }
+    (code, rid)
+}
