@@ -41,6 +41,7 @@ const NOTE: &str = "Gesprek over de huur met narwalkanarie als codewoord";
 const SIGNAL: &str = "Wachtlijst dugongkanarie blijft te lang";
 const FOLLOW_UP: &str = "Terugbellen over wombatkanarie";
 const OUTSIDE: &str = "Dienst Quokkakanarie";
+const HANDOVER: &str = "Overdracht: pelikaankanarie belt liefst in de voormiddag";
 
 /// Canaries a user types, with whether an export may name them (partner names only).
 const TYPED: &[(&str, bool)] = &[
@@ -58,6 +59,7 @@ const TYPED: &[(&str, bool)] = &[
     (SIGNAL, false),
     (FOLLOW_UP, false),
     (OUTSIDE, false),
+    (HANDOVER, false),
 ];
 
 /// Every canary, with the secrets known only after creation.
@@ -334,6 +336,112 @@ fn every_file_the_core_writes_is_free_of_canaries() {
     let store = Store::open(&db, USER_PASSPHRASE).unwrap();
     store.close("locked").unwrap();
     assert_clean("after the second user's session", &scan_dir(&store_dir, &canaries, Kind::Store));
+}
+
+/// A referral to a partner in another store: the bundle that carries it (with a handover
+/// note and the case code) and the receiving store's files hold no canary in the clear; the
+/// note arrives, readable through the receiving store only.
+#[test]
+fn a_bundle_and_the_store_that_receives_it_are_free_of_canaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ocmw_dir, caw_dir, outbox) =
+        (dir.path().join("ocmw"), dir.path().join("caw"), dir.path().join("outbox"));
+    for d in [&ocmw_dir, &caw_dir, &outbox] {
+        std::fs::create_dir(d).unwrap();
+    }
+    let make = |path: &Path, kind, name: &str| {
+        let init = InitStore {
+            partner_kind: kind,
+            partner_name: name.into(),
+            municipality: Some("21004".into()),
+            worker_name: WORKER.into(),
+        };
+        Store::create(path, &init, PASSPHRASE).unwrap()
+    };
+    let (mut ocmw, recovery_key) = make(&ocmw_dir.join("ocmw.db"), PartnerKind::Ocmw, PARTNER);
+    let (mut caw, _) = make(&caw_dir.join("caw.db"), PartnerKind::Caw, NETWORK_PARTNER);
+    let canaries = Canaries::new(
+        recovery_key.as_str(),
+        &schakel_core::testing::data_key_hex(&ocmw_dir.join("ocmw.db"), PASSPHRASE).unwrap(),
+    );
+    let link = |a: &mut Store, b: &mut Store, b_kind| {
+        let card = b.identity_card().unwrap();
+        a.write(|w| {
+            w.add_partner(&NewPartner {
+                id: Some(card.partner_id),
+                kind: Some(b_kind),
+                name: card.partner_name.clone(),
+                municipality: None,
+            })
+        })
+        .unwrap();
+        a.pin_partner_card(&card, Some(&card.fingerprint().unwrap().words_text())).unwrap();
+    };
+    link(&mut ocmw, &mut caw, PartnerKind::Caw);
+    link(&mut caw, &mut ocmw, PartnerKind::Ocmw);
+    let caw_id = caw.self_partner_id().unwrap();
+    ocmw.set_today(day(31));
+    let (referral, code) = ocmw
+        .write(|w| {
+            let case = w.open_case(&NewCase {
+                id: None,
+                code: None,
+                opened_on: Some(day(2)),
+                owner_partner_id: None,
+                owner_worker_id: None,
+                profile: profile(None),
+            })?;
+            w.add_note(case.summary.id, NOTE, None)?;
+            let r = w.create_referral(&NewReferral {
+                id: None,
+                case_id: case.summary.id,
+                to_partner_id: Some(caw_id),
+                outside_service: None,
+                life_domain: "housing".into(),
+                mode: ReferralMode::Warm,
+                project: None,
+            })?;
+            w.share_with_referral(
+                r,
+                &schakel_core::exchange::Shared {
+                    handover_note: Some(HANDOVER.into()),
+                    ..Default::default()
+                },
+            )?;
+            for kind in [EventKind::Consent, EventKind::Sent] {
+                w.record_event(&NewEvent {
+                    id: None,
+                    referral_id: r,
+                    kind,
+                    occurred_on: day(3),
+                    partner_id: None,
+                    worker_id: None,
+                    reason: None,
+                })?;
+            }
+            Ok((r, case.summary.code))
+        })
+        .unwrap();
+    let (bundle, _) = ocmw.export_bundle(caw_id).unwrap().unwrap();
+    let file = outbox.join("ocmw-naar-caw.json");
+    schakel_core::exchange::write_bundle(&bundle, &file).unwrap();
+    let mut hits = scan_dir(&outbox, &canaries, Kind::Store);
+    let text = std::fs::read_to_string(&file).unwrap();
+    for (what, plain) in [("the case code", code.as_str()), ("the life domain", "housing")] {
+        if text.contains(plain) {
+            hits.push(format!("{what} in the bundle"));
+        }
+    }
+    assert_clean("in the bundle", &hits);
+
+    let got = caw.import_bundle(&schakel_core::exchange::read_bundle(&file).unwrap()).unwrap();
+    assert_eq!(got.referrals, 1);
+    let shared = caw.referral_shared(referral).unwrap().unwrap();
+    assert_eq!(shared.handover_note.as_deref(), Some(HANDOVER), "the note arrives, inside the store");
+    assert_clean("in the receiving store", &scan_dir(&caw_dir, &canaries, Kind::Store));
+    caw.checkpoint().unwrap();
+    assert_clean("in the receiving store after a checkpoint", &scan_dir(&caw_dir, &canaries, Kind::Store));
+    assert_clean("in the sending store", &scan_dir(&ocmw_dir, &canaries, Kind::Store));
 }
 
 /// The `schakel` CLI with a canary passphrase.
