@@ -650,13 +650,26 @@ impl Writer<'_> {
     /// Re-derives a referral's state and dates from all its events (the lenient fold, so
     /// two stores with the same events agree) and stores them.
     pub(crate) fn rederive(&self, referral_id: Uuid, mode: ReferralMode) -> Result<Derived> {
+        use crate::exchange::flags::{EventFlag, of_event};
         let mut facts = self.event_facts(referral_id)?;
-        let (d, _) = derive_lenient(mode, &mut facts);
+        let (d, skipped) = derive_lenient(mode, &mut facts);
+        let mut flags: u8 = if skipped.iter().any(Option::is_some) { EventFlag::Conflict.bit() } else { 0 };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT occurred_on, recorded_at, received_at FROM referral_event WHERE referral_id = ?1",
+        )?;
+        let rows = stmt.query_map([referral_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?))
+        })?;
+        for row in rows {
+            let (on, recorded_at, received_at) = row?;
+            let on = dates::from_sql("occurred_on", &on)?;
+            flags |= of_event(on, recorded_at, received_at).iter().fold(0, |b, f| b | f.bit());
+        }
         self.conn
             .prepare_cached(
                 "UPDATE referral SET state = ?2, consent_on = ?3, sent_on = ?4, accepted_on = ?5,
                    first_contact_on = ?6, ended_on = ?7, decline_reason_code = ?8, updated_at = ?9,
-                   warm_steps = ?10
+                   warm_steps = ?10, flags = ?11
                  WHERE id = ?1",
             )?
             .execute(rusqlite::params![
@@ -669,7 +682,8 @@ impl Writer<'_> {
                 d.ended_on.map(dates::iso),
                 d.decline_reason,
                 self.now,
-                d.warm_steps
+                d.warm_steps,
+                flags
             ])?;
         Ok(d)
     }

@@ -311,6 +311,9 @@ fn answers_crossing_each_other_end_in_the_same_state_in_both_stores() {
         let events = s.referral_events(referral).expect("events");
         let declined = events.iter().find(|e| e.kind == EventKind::Declined).expect("kept");
         assert_eq!(declined.flags, vec![crate::exchange::flags::EventFlag::Conflict]);
+        let kpis = s.referral_kpis(&KpiFilter::period(d(1), d(20))).expect("figures");
+        assert_eq!(kpis.flagged_total, 1);
+        assert_eq!(kpis.flagged[0].flags, vec![crate::exchange::flags::EventFlag::Conflict]);
     }
 }
 
@@ -340,4 +343,39 @@ fn nothing_is_queued_before_sending_nor_for_a_partner_in_the_same_store() {
     // Sending queues it.
     n.ocmw.write(|w| w.record_event(&event(referral, EventKind::Sent, d(4)))).expect("send");
     assert!(n.ocmw.export_bundle(caw_id).expect("export").is_some());
+}
+
+#[test]
+fn a_clock_ahead_and_crossing_answers_are_flagged_in_the_figures_not_left_out() {
+    let mut n = net();
+    let [ocmw_id, caw_id, _] = n.ids;
+    let (referral, _) = send_warm_referral(&mut n);
+    n.caw.import_bundle(&export(&mut n.ocmw, caw_id)).expect("import");
+    // The CAW's laptop clock runs an hour ahead: its acceptance says it was recorded later
+    // than it arrives at the OCMW.
+    let ahead = crate::dates::now_ms() + 60 * 60 * 1000;
+    let accepted = crate::exchange::payload::Payload::new(
+        crate::exchange::Stream::Partner,
+        vec![crate::exchange::payload::Item::Event(crate::exchange::payload::EventItem {
+            id: Uuid::now_v7(),
+            referral_id: referral,
+            kind: EventKind::Accepted,
+            occurred_on: d(6),
+            recorded_at: ahead,
+            partner_id: caw_id,
+            reason: None,
+        })],
+    );
+    let env = n.caw.seal_envelope(&[ocmw_id], &accepted.to_bytes().expect("bytes")).expect("seal");
+    let got = n.ocmw.import_envelopes(&[env]).expect("applied");
+    assert_eq!((got.events, got.flagged), (1, 1));
+    let events = n.ocmw.referral_events(referral).expect("events");
+    let e = events.iter().find(|e| e.kind == EventKind::Accepted).expect("accepted");
+    assert_eq!(e.flags, vec![crate::exchange::flags::EventFlag::ClockAhead]);
+
+    let kpis = n.ocmw.referral_kpis(&KpiFilter::period(d(1), d(20))).expect("figures");
+    assert_eq!(kpis.overall.to_acceptance.observed, 1, "counted as recorded");
+    assert_eq!(kpis.flagged_total, 1);
+    assert_eq!(kpis.flagged[0].referral_id, referral);
+    assert_eq!(kpis.flagged[0].flags, vec![crate::exchange::flags::EventFlag::ClockAhead]);
 }

@@ -24,6 +24,25 @@ pub enum EventFlag {
     Conflict,
 }
 
+impl EventFlag {
+    pub const ALL: [EventFlag; 3] =
+        [EventFlag::DatedAfterRecording, EventFlag::ClockAhead, EventFlag::Conflict];
+
+    /// Its bit in `referral.flags` (migration 0012).
+    pub fn bit(self) -> u8 {
+        match self {
+            EventFlag::DatedAfterRecording => 1,
+            EventFlag::ClockAhead => 2,
+            EventFlag::Conflict => 4,
+        }
+    }
+
+    /// The flags of a `referral.flags` value.
+    pub fn from_bits(bits: u8) -> Vec<EventFlag> {
+        EventFlag::ALL.into_iter().filter(|f| bits & f.bit() != 0).collect()
+    }
+}
+
 /// The date and clock flags of one event (`received_at`: when it arrived here, `None` for
 /// an event recorded here).
 pub fn of_event(occurred_on: NaiveDate, recorded_at: i64, received_at: Option<i64>) -> Vec<EventFlag> {

@@ -46,6 +46,8 @@ pub struct Fact {
     pub first_contact_on: Option<NaiveDate>,
     /// Warm steps recorded, as bits (`EventKind::warm_bit`).
     pub warm_steps: u8,
+    /// Dates or clocks that do not add up, as bits (`EventFlag::bit`).
+    pub flags: u8,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]

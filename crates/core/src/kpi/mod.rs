@@ -111,6 +111,25 @@ pub struct WarmCold {
     pub warm_steps: Vec<WarmStep>,
 }
 
+/// A referral whose events' dates or clocks do not add up: counted in the figures as
+/// recorded, and listed so a coordinator can check it with the partners.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Flagged {
+    #[serde(skip)]
+    #[ts(skip)]
+    pub row: i64,
+    pub referral_id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub case_code: String,
+    pub from: Uuid,
+    pub to: Option<Uuid>,
+    pub life_domain: String,
+    pub state: ReferralState,
+    pub sent_on: NaiveDate,
+    pub flags: Vec<crate::exchange::flags::EventFlag>,
+}
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Stalled {
@@ -157,6 +176,10 @@ pub struct ReferralKpis {
     /// Longest waits first, at most [`STALLED_LIST_LIMIT`].
     pub stalled: Vec<Stalled>,
     pub stalled_total: u32,
+    /// Referrals with implausible dates or clocks (flagged, not left out), newest first, at
+    /// most [`STALLED_LIST_LIMIT`].
+    pub flagged: Vec<Flagged>,
+    pub flagged_total: u32,
     /// Names of every partner that appears above.
     pub partners: Vec<PartnerName>,
 }
@@ -184,6 +207,7 @@ impl Store {
         let facts = query::facts(self, filter)?;
         let mut report = compute(filter, as_of, &facts);
         query::fill_stalled(self, &mut report.stalled)?;
+        query::fill_flagged(self, &mut report.flagged)?;
         report.partners = query::partner_names(self, &report)?;
         Ok(report)
     }
@@ -279,6 +303,26 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
     let stalled_total = u32::try_from(stalled.len()).unwrap_or(u32::MAX);
     stalled.truncate(STALLED_LIST_LIMIT);
 
+    let mut flagged: Vec<Flagged> = facts
+        .iter()
+        .filter(|f| f.flags != 0)
+        .map(|f| Flagged {
+            row: f.row,
+            referral_id: Uuid::nil(),
+            case_id: None,
+            case_code: String::new(),
+            from: f.from,
+            to: f.to,
+            life_domain: f.life_domain.to_string(),
+            state: f.state,
+            sent_on: f.sent_on,
+            flags: crate::exchange::flags::EventFlag::from_bits(f.flags),
+        })
+        .collect();
+    flagged.sort_by(|a, b| b.sent_on.cmp(&a.sent_on));
+    let flagged_total = u32::try_from(flagged.len()).unwrap_or(u32::MAX);
+    flagged.truncate(STALLED_LIST_LIMIT);
+
     ReferralKpis {
         from: filter.from,
         to: filter.to,
@@ -291,6 +335,8 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
         warm_cold,
         stalled,
         stalled_total,
+        flagged,
+        flagged_total,
         partners: Vec::new(),
     }
 }

@@ -59,7 +59,7 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
     let (cond, params) = conditions(store, f)?;
     let sql = format!(
         "SELECT r.rowid, r.from_partner_id, r.to_partner_id, r.life_domain_code, r.mode, r.state,
-                r.sent_on, r.accepted_on, r.first_contact_on, r.warm_steps
+                r.sent_on, r.accepted_on, r.first_contact_on, r.warm_steps, r.flags
          FROM referral r INDEXED BY referral_kpi
          WHERE {cond}"
     );
@@ -102,6 +102,7 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
             accepted_on: date(7, "referral.accepted_on")?,
             first_contact_on: date(8, "referral.first_contact_on")?,
             warm_steps: r.get(9)?,
+            flags: r.get(10)?,
         });
     }
     Ok(out)
@@ -121,6 +122,25 @@ pub(super) fn fill_stalled(store: &Store, stalled: &mut [super::Stalled]) -> Res
             .optional()?
         {
             (s.referral_id, s.case_id, s.case_code) = (id, case_id, code);
+        }
+    }
+    Ok(())
+}
+
+/// The referral id, case id and code of the listed flagged referrals.
+pub(super) fn fill_flagged(store: &Store, flagged: &mut [super::Flagged]) -> Result<()> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT r.id, r.case_id, COALESCE(c.code, r.case_code, '')
+         FROM referral r LEFT JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
+    )?;
+    for f in flagged {
+        if let Some((id, case_id, code)) = stmt
+            .query_row([f.row], |r| {
+                Ok((r.get::<_, Uuid>(0)?, r.get::<_, Option<Uuid>>(1)?, r.get::<_, String>(2)?))
+            })
+            .optional()?
+        {
+            (f.referral_id, f.case_id, f.case_code) = (id, case_id, code);
         }
     }
     Ok(())

@@ -38,6 +38,7 @@ fn fact(
         accepted_on: accepted,
         first_contact_on: first_contact,
         warm_steps: 0,
+        flags: 0,
     }
 }
 
