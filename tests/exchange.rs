@@ -94,25 +94,28 @@ impl Org {
         self.json(&["referrals", "show", referral])
     }
 
-    /// What a refused import must leave as it was: the exchange status, today's lists, the
-    /// referrals and their events, the exchange's audit entries; and the audit chain holds.
+    /// What a refused import must leave as it was: every audit entry but the sessions'
+    /// (every change is audited), the exchange status, and the referrals with their events.
     fn observable(&self, referrals: &[&str]) -> Value {
-        let audit = self.json(&["audit", "list", "--limit", "500"]);
-        let entries = audit.as_array().or_else(|| audit["entries"].as_array()).unwrap();
-        let exchange_entries: Vec<&Value> = entries
+        let audit = self.json(&["audit", "list", "--limit", "1000"]);
+        let changes: Vec<&Value> = audit
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("exchange.")))
+            .filter(|e| !e["action"].as_str().unwrap().starts_with("session."))
             .collect();
-        let verify = self.json(&["audit", "verify"]);
-        assert_eq!(verify["ok"], true, "{verify}");
         let shown: Vec<Value> = referrals.iter().map(|r| self.show(r)).collect();
         serde_json::json!({
             "status": self.json(&["exchange", "status"]),
-            "today": self.json(&["today"]),
-            "cases": self.json(&["cases", "count"]),
             "referrals": shown,
-            "exchange_audit": exchange_entries,
+            "audit": changes,
         })
+    }
+
+    fn audit_verifies(&self) {
+        let verify = self.json(&["audit", "verify"]);
+        assert_eq!(verify["ok"], true, "{verify}");
+        assert!(verify["problems"].as_array().unwrap().is_empty(), "{verify}");
     }
 }
 
@@ -336,78 +339,62 @@ fn refused_bundles_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("ocmw-caw.json");
     ocmw.export_to(&caw, &good);
-    let s = caw.import(&[&good]);
-    assert_eq!(s[0]["referrals"], 1);
-    let before = caw.observable(&[&rid]);
 
-    // The same bundle again: opened, recognised, nothing new.
-    let s = caw.import(&[&good]);
-    assert_eq!(s[0]["already_seen"], 1, "{s:?}");
-    for k in ["envelopes", "referrals", "events", "confirmed"] {
-        assert_eq!(s[0][k], 0, "{k}: {s:?}");
-    }
-    // The import is audited, nothing else changed.
-    let mut again = caw.observable(&[&rid]);
-    let audit = again["exchange_audit"].as_array_mut().unwrap();
-    assert_eq!(audit.len(), before["exchange_audit"].as_array().unwrap().len() + 1);
-    let newest = (0..audit.len()).max_by_key(|&i| audit[i]["seq"].as_i64().unwrap()).unwrap();
-    let entry = audit.remove(newest);
-    assert!(entry["detail"].as_str().unwrap().contains("\"already_seen\":1"), "{entry}");
-    assert_eq!(again, before);
-
-    let check_refused = |t: &Org, file: &Path, code: i32, kind: &str| {
-        let before = t.observable(&[&rid]);
-        let out = t.run(&["exchange", "import", file.to_str().unwrap()]);
-        assert_exit(&out, code);
-        assert_eq!(error_kind(&out), kind, "{}", file.display());
-        assert_eq!(t.observable(&[&rid]), before, "{} changed the store", file.display());
-    };
+    // Each refusal: its exit code and error kind, and the store as it was.
+    let check_refused =
+        |t: &Org, baseline: &Value, referrals: &[&str], file: &Path, code: i32, kind: &str| {
+            let out = t.run(&["exchange", "import", file.to_str().unwrap()]);
+            assert_exit(&out, code);
+            assert_eq!(error_kind(&out), kind, "{}", file.display());
+            assert_eq!(&t.observable(referrals), baseline, "{} changed the store", file.display());
+        };
 
     // A bundle for the CAW, imported by the coordinator.
     let coord_before = coord.observable(&[]);
-    let out = coord.run(&["exchange", "import", good.to_str().unwrap()]);
-    assert_exit(&out, 26);
-    assert_eq!(error_kind(&out), "wrong_recipient");
-    assert_eq!(coord.observable(&[]), coord_before);
+    check_refused(&coord, &coord_before, &[], &good, 26, "wrong_recipient");
     assert_exit(&coord.run(&["referrals", "show", &rid]), 9);
+    coord.audit_verifies();
 
-    // One byte flipped inside an envelope's body; the creation time changed; the signature
-    // removed, or one of another envelope: the signature does not verify.
+    // Changed copies of the CAW's bundle, before the CAW has seen the real one: one byte
+    // flipped inside an envelope's body, the creation time changed, the signature emptied
+    // or changed: the signature does not verify.
+    let mut caw_now = caw.observable(&[]);
     let flipped = changed(&good, "flipped.json", |v| {
         let body = v["envelopes"][0]["body"].as_str().unwrap().to_owned();
         v["envelopes"][0]["body"] = Value::String(flip_base64(&body));
     });
-    check_refused(&caw, &flipped, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &flipped, 19, "invalid_signature");
     let later = changed(&good, "later.json", |v| {
         let t = v["envelopes"][0]["created_at"].as_i64().unwrap();
         v["envelopes"][0]["created_at"] = Value::from(t + 1);
     });
-    check_refused(&caw, &later, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &later, 19, "invalid_signature");
     let unsigned = changed(&good, "unsigned.json", |v| {
         v["envelopes"][0]["signature"] = Value::String(String::new());
     });
-    check_refused(&caw, &unsigned, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &unsigned, 19, "invalid_signature");
     let wrong_signature = changed(&good, "wrong-signature.json", |v| {
         let sig = v["envelopes"][0]["signature"].as_str().unwrap().to_owned();
         v["envelopes"][0]["signature"] = Value::String(flip_base64(&sig));
     });
-    check_refused(&caw, &wrong_signature, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &wrong_signature, 19, "invalid_signature");
     // Without the field at all: not an envelope.
     let no_field = changed(&good, "no-signature-field.json", |v| {
         v["envelopes"][0].as_object_mut().unwrap().remove("signature");
     });
-    check_refused(&caw, &no_field, 8, "validation");
+    check_refused(&caw, &caw_now, &[], &no_field, 8, "validation");
 
     // A truncated file, and one that is not JSON.
     let bytes = std::fs::read(&good).unwrap();
     let truncated = dir.path().join("truncated.json");
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    check_refused(&caw, &truncated, 8, "validation");
+    check_refused(&caw, &caw_now, &[], &truncated, 8, "validation");
     let not_json = dir.path().join("not-json.json");
     std::fs::write(&not_json, b"\x00\x01 this is not a bundle").unwrap();
-    check_refused(&caw, &not_json, 8, "validation");
+    check_refused(&caw, &caw_now, &[], &not_json, 8, "validation");
 
-    // A partner the CAW has not pinned: a DMW that pinned the CAW sends it a referral.
+    // A partner the CAW has not pinned: a DMW that pinned the CAW sends it a referral. Not
+    // known at all, then known but its card not pinned: an unknown sender both times.
     let dmw = Org::new("dmw", "DMW Brussel");
     dmw.pin(&caw);
     let dmw_code = dmw.t.open_case(&["--domain", "housing"]);
@@ -417,26 +404,42 @@ fn refused_bundles_change_nothing() {
     dmw.json(&["referrals", "event", &dmw_rid, "sent"]);
     let from_dmw = dir.path().join("dmw-caw.json");
     dmw.export_to(&caw, &from_dmw);
-    // Not known at all, then known but its card not pinned: both unknown senders.
-    check_refused(&caw, &from_dmw, 25, "unknown_sender");
+    check_refused(&caw, &caw_now, &[], &from_dmw, 25, "unknown_sender");
     caw.json(&["partners", "add", "--kind", "dmw", "--name", "DMW Brussel", "--id", &dmw.id]);
-    check_refused(&caw, &from_dmw, 25, "unknown_sender");
+    caw_now = caw.observable(&[]);
+    check_refused(&caw, &caw_now, &[], &from_dmw, 25, "unknown_sender");
     assert_exit(&caw.run(&["referrals", "show", &dmw_rid]), 9);
 
-    // The good bundle still imports after all that (as seen before), and the OCMW's next
-    // bundle goes through.
+    // The genuine bundle imports after all that (the refused copies of its envelope left
+    // nothing behind), once.
     let s = caw.import(&[&good]);
-    assert_eq!(s[0]["already_seen"], 1);
+    assert_eq!((s[0]["referrals"].as_u64(), s[0]["events"].as_u64()), (Some(1), Some(3)), "{s:?}");
+    let before = caw.observable(&[&rid]);
+    let s = caw.import(&[&good]);
+    assert_eq!(s[0]["already_seen"], 1, "{s:?}");
+    for k in ["envelopes", "referrals", "events", "confirmed"] {
+        assert_eq!(s[0][k], 0, "{k}: {s:?}");
+    }
+    // The second import is audited; nothing else changed.
+    caw_now = caw.observable(&[&rid]);
+    let mut again = caw_now.clone();
+    let audit = again["audit"].as_array_mut().unwrap();
+    assert_eq!(audit.len(), before["audit"].as_array().unwrap().len() + 1);
+    let newest = (0..audit.len()).max_by_key(|&i| audit[i]["seq"].as_i64().unwrap()).unwrap();
+    let entry = audit.remove(newest);
+    assert_eq!(entry["action"], "exchange.import");
+    assert!(entry["detail"].as_str().unwrap().contains("\"already_seen\":1"), "{entry}");
+    assert_eq!(again, before);
+
+    // Once the CAW revoked the OCMW's keys, the OCMW's next bundle is refused.
     ocmw.json(&["referrals", "event", &rid, "withdrawn", "--on", "04/03/2026"]);
     let next = dir.path().join("ocmw-caw-2.json");
     ocmw.export_to(&caw, &next);
-    let s = caw.import(&[&next]);
-    assert_eq!(s[0]["events"], 1, "{s:?}");
-    assert_eq!(caw.show(&rid)["referral"]["state"], "withdrawn");
-
-    // Once the CAW revoked the OCMW's keys, its bundles are refused.
     caw.json(&["partners", "revoke", OCMW]);
-    check_refused(&caw, &next, 22, "partner_revoked");
+    caw_now = caw.observable(&[&rid]);
+    check_refused(&caw, &caw_now, &[&rid], &next, 22, "partner_revoked");
+    assert_eq!(caw_now["referrals"][0]["referral"]["state"], "sent");
+    caw.audit_verifies();
 }
 
 // ---------------------------------------------------------------------------------------
