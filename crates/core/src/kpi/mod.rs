@@ -319,7 +319,7 @@ pub fn compute(filter: &KpiFilter, as_of: NaiveDate, facts: &[Fact]) -> Referral
             flags: crate::exchange::flags::EventFlag::from_bits(f.flags),
         })
         .collect();
-    flagged.sort_by(|a, b| b.sent_on.cmp(&a.sent_on));
+    flagged.sort_by_key(|f| std::cmp::Reverse(f.sent_on));
     let flagged_total = u32::try_from(flagged.len()).unwrap_or(u32::MAX);
     flagged.truncate(STALLED_LIST_LIMIT);
 
