@@ -66,7 +66,7 @@ describe('Beheer: users', () => {
     // The new user unlocks with her passphrase and has exactly her roles.
     await backend.lock();
     await backend.unlock(GOOD);
-    expect((await backend.session()).permissions.sort()).toEqual(['case_lists', 'case_work', 'referral_figures']);
+    expect((await backend.session()).permissions.sort()).toEqual(['case_lists', 'case_work', 'exchange', 'referral_figures']);
   });
 
   it('shows a refusal of the core by its kind and field', async () => {

@@ -1,6 +1,19 @@
 // The typed interface between the UI and the Rust core. Components talk to a `Backend`
 // (from `./index`), never to Tauri directly.
 import type { Applied } from '../bindings/Applied';
+import type { BundleExport } from '../bindings/BundleExport';
+import type { BundleImport } from '../bindings/BundleImport';
+import type { Dropped } from '../bindings/Dropped';
+import type { ExchangePartner } from '../bindings/ExchangePartner';
+import type { HubSettings } from '../bindings/HubSettings';
+import type { HubStatus } from '../bindings/HubStatus';
+import type { HubSyncStatus } from '../bindings/HubSyncStatus';
+import type { OwnCard } from '../bindings/OwnCard';
+import type { PickedCa } from '../bindings/PickedCa';
+import type { PinResult } from '../bindings/PinResult';
+import type { PinnedKeyView } from '../bindings/PinnedKeyView';
+import type { ReferralView } from '../bindings/ReferralView';
+import type { Shared } from '../bindings/Shared';
 import type { AppErrorKind } from '../bindings/AppErrorKind';
 import type { AutoLocked } from '../bindings/AutoLocked';
 import type { AuditPage } from '../bindings/AuditPage';
@@ -154,9 +167,55 @@ export interface Backend {
   verifyAudit(): Promise<AuditReport>;
   auditEntries(query: AuditQuery): Promise<AuditPage>;
 
+  // The exchange with partners in other stores (roles with the `exchange` permission)
+  /** The partners this store exchanges with (a pinned key) and what waits for each. */
+  exchangePartners(): Promise<ExchangePartner[]>;
+  /** Seals what waits for a partner into a bundle, saved where the person chooses in the
+   * shell's save dialog (nothing waits: no dialog; cancelled: nothing sealed). */
+  exportBundle(partner: string): Promise<BundleExport>;
+  /** Imports bundle files the person picks in the shell's open dialog (several at once),
+   * each in its own transaction; null when cancelled. */
+  importBundles(): Promise<BundleImport[] | null>;
+  /** Imports the files last dropped onto the window (the shell keeps their paths). */
+  importDroppedBundles(): Promise<BundleImport[]>;
+  /** What goes with a draft referral to the receiving partner (nothing unless chosen); a
+   * warned handover note needs `keepBecause`. */
+  shareWithReferral(referral: string, shared: Shared, keepBecause?: WarningOverride | null): Promise<void>;
+  referralShared(referral: string): Promise<Shared | null>;
+  /** One referral (e.g. received, without a case here) with its events, what may be
+   * recorded today and what was shared. */
+  referralView(referral: string): Promise<ReferralView>;
+  /** The sync loop's status (also sent as an event whenever it changes). */
+  hubSyncStatus(): Promise<HubSyncStatus>;
+  /** "Nu synchroniseren": a round with the hub as soon as the loop can. */
+  syncHubNow(): Promise<void>;
+
+  // Administrators: this store's identity, partners' keys, coordinator, hub
+  /** This store's card with its fingerprint (words, hex, QR modules); made the first time. */
+  ownCard(): Promise<OwnCard>;
+  /** Saves the card where the person chooses; the file's name, or null when cancelled. */
+  exportOwnCard(): Promise<string | null>;
+  /** Pins a partner's card picked in the open dialog, with the words the partner read
+   * out (`fingerprint_mismatch` when they differ); null when cancelled. */
+  pinPartnerCard(words: string): Promise<PinResult | null>;
+  pinnedKeys(): Promise<PinnedKeyView[]>;
+  /** Revokes every key pinned for a partner; how many. */
+  revokePartnerKeys(partner: string): Promise<number>;
+  exchangeCoordinator(): Promise<string | null>;
+  setExchangeCoordinator(partner: string | null): Promise<void>;
+  hubStatus(): Promise<HubStatus>;
+  setHub(settings: HubSettings, password: string): Promise<HubStatus>;
+  forgetHub(): Promise<void>;
+  /** Picks the hub's CA certificate in the open dialog: its name and text; null when cancelled. */
+  pickHubCa(): Promise<PickedCa | null>;
+
   // Events from the shell, and desktop notifications
   onAutoLocked(handler: (event: AutoLocked) => void): Promise<Unlisten>;
   onReminder(handler: (event: Reminder) => void): Promise<Unlisten>;
+  /** The hub sync loop's status changed. */
+  onHubSync(handler: (event: HubSyncStatus) => void): Promise<Unlisten>;
+  /** Files were dropped onto the window (names only); import them with importDroppedBundles. */
+  onBundlesDropped(handler: (event: Dropped) => void): Promise<Unlisten>;
   notify(title: string, body: string): Promise<void>;
 }
 

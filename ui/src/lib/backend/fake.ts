@@ -42,6 +42,14 @@ import type { RetentionSetting } from '../bindings/RetentionSetting';
 import type { Settings } from '../bindings/Settings';
 import type { Signal } from '../bindings/Signal';
 import type { TimelineEntry } from '../bindings/TimelineEntry';
+import type { BundleImport } from '../bindings/BundleImport';
+import type { Dropped } from '../bindings/Dropped';
+import type { ExchangePartner } from '../bindings/ExchangePartner';
+import type { HubSettings } from '../bindings/HubSettings';
+import type { HubSyncStatus } from '../bindings/HubSyncStatus';
+import type { PinnedKeyView } from '../bindings/PinnedKeyView';
+import type { QrModules } from '../bindings/QrModules';
+import type { Shared } from '../bindings/Shared';
 import type { Backend, CreateStoreInput, StoreStatus, Today } from './backend';
 import { BackendError } from './backend';
 
@@ -76,6 +84,54 @@ export interface FakeOptions {
   retentionMonths?: number | null;
   /** Add cases closed years ago (2019, 2020 and 2024), which a retention period would purge. */
   oldClosedCases?: boolean;
+  /** Every bundle import is refused with this kind (nothing imported). */
+  bundleError?: AppErrorKind;
+}
+
+// ---------------------------------------------------------------------------------------
+// The exchange: made-up fingerprints, a canned bundle from CAW Brussel.
+
+/** This store's fingerprint in the fake. */
+export const FAKE_OWN_WORDS = ['otter', 'lemon', 'anvil', 'harbor', 'violin', 'maple', 'comet', 'saddle', 'pepper', 'island'];
+/** What the DMW's administrator reads out for the card the fake pins. */
+export const FAKE_DMW_WORDS = ['tiger', 'candle', 'ribbon', 'meadow', 'wagon', 'falcon', 'cactus', 'quartz', 'basket', 'lantern'];
+const CAW_WORDS = ['copper', 'walrus', 'tulip', 'kettle', 'zebra', 'garden', 'bishop', 'cobalt', 'parrot', 'anchor'];
+/** The file the fake's open dialog "picks" for an import. */
+export const FAKE_BUNDLE_FILE = 'schakel-CAW-Brussel-naar-OCMW-Jette-20261124-093000.json';
+/** The referral the canned bundle brings: received from CAW Brussel, no case here. */
+export const FAKE_RECEIVED_ID = 'r-received-1';
+export const FAKE_HANDOVER_NOTE = 'Wil graag een afspraak in de voormiddag; spreekt vooral Frans.';
+
+/** A QR-like pattern of `size` modules with the three finder squares (the real one comes from the shell). */
+export function fakeQr(size = 25): QrModules {
+  const finder = (x: number, y: number) => {
+    const m = Math.max(Math.abs(x - 3), Math.abs(y - 3));
+    return m !== 2 && m <= 3;
+  };
+  const rows = Array.from({ length: size }, (_, y) =>
+    Array.from({ length: size }, (_, x) => {
+      if (x < 7 && y < 7) return finder(x, y);
+      if (x >= size - 7 && y < 7) return finder(x - (size - 7), y);
+      if (x < 7 && y >= size - 7) return finder(x, y - (size - 7));
+      if (x < 8 && y < 8) return false;
+      return (x * 7 + y * 13 + x * y) % 5 < 2;
+    })
+      .map((b) => (b ? '1' : '0'))
+      .join(''),
+  );
+  return { size, rows };
+}
+
+const hexOf = (words: string[]) =>
+  words
+    .map((w) => (w.charCodeAt(0) * 7 + w.length).toString(16).padStart(2, '0').slice(-2))
+    .join('')
+    .match(/.{4}/g)!
+    .join(' ');
+
+/** Words as a person typed them → the comparable form (any case, commas, dashes, spaces). */
+function wordsOf(text: string): string {
+  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(' ');
 }
 
 /** Closed long ago, for the retention preview: [code, opened_on, closed_on, partner index]. */
@@ -97,10 +153,10 @@ export function fakeCutOff(iso: string, months: number): string {
 
 /** What each role may (a copy of core's access.rs for the fake's sessions; core decides). */
 export const FAKE_ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  caseworker: ['case_work', 'case_lists'],
-  coordinator: ['case_lists', 'referral_figures'],
+  caseworker: ['case_work', 'case_lists', 'exchange'],
+  coordinator: ['case_lists', 'referral_figures', 'exchange'],
   exporter: ['statistics'],
-  admin: ['manage_users', 'manage_settings', 'audit', 'maintenance'],
+  admin: ['manage_users', 'manage_settings', 'audit', 'maintenance', 'exchange'],
 };
 
 const AUDIT_SEED_ACTIONS = ['session.unlock', 'case.view', 'record.change', 'session.end'] as const;
@@ -219,6 +275,7 @@ const ALL_PERMISSIONS: Permission[] = [
   'manage_settings',
   'audit',
   'maintenance',
+  'exchange',
 ];
 
 const ME = {
@@ -486,6 +543,8 @@ export function fakeKpis(filter: KpiFilter): ReferralKpis {
       },
     ],
     stalled_total: 1,
+    flagged: [],
+    flagged_total: 0,
     partners: FAKE_PARTNERS.map(({ id, name }) => ({ id, name })),
   };
 }
@@ -647,6 +706,8 @@ export interface FakeBackend extends Backend {
   /** The shell locked the store by itself: idle time (the default), screen lock or sleep. */
   fireAutoLock(reason?: LockReason): void;
   fireReminder(dueToday: number): void;
+  /** Files were dropped onto the window. */
+  dropFiles(names: string[]): void;
   notifications: { title: string; body: string }[];
 }
 
@@ -673,6 +734,109 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   let lastBackupAt: number | null =
     options.lastBackupAt === undefined ? Date.now() - 2 * DAY_MS : options.lastBackupAt;
   const autoLockHandlers: ((e: AutoLocked) => void)[] = [];
+  const hubHandlers: ((e: HubSyncStatus) => void)[] = [];
+  const dropHandlers: ((e: Dropped) => void)[] = [];
+  // The exchange.
+  const exchange: ExchangePartner[] = [
+    {
+      partner_id: 'p-caw-brussel',
+      name: 'CAW Brussel',
+      coordinator: false,
+      pending: 1,
+      unconfirmed: 0,
+      last_sent_at: Date.parse('2026-11-20T14:05:00'),
+      last_received_at: Date.parse('2026-11-21T09:30:00'),
+    },
+  ];
+  const pinned: PinnedKeyView[] = [
+    {
+      partner_id: 'p-caw-brussel',
+      partner_name: 'CAW Brussel',
+      generation: 1,
+      how: 'fingerprint',
+      pinned_at: Date.parse('2026-11-02T10:00:00'),
+      superseded_at: null,
+      revoked_at: null,
+      fingerprint: { words: CAW_WORDS, hex: hexOf(CAW_WORDS) },
+    },
+  ];
+  let coordinator: string | null = null;
+  const shares = new Map<string, Shared>();
+  let bundleImported = false;
+  let dropped: string[] = [];
+  let hub: HubSettings | null = null;
+  const hubDescribe = (h: HubSettings) => {
+    const m = /^postgres(?:ql)?:\/\/([^@/]+)@([^/]+)\/(.+)$/.exec(h.url);
+    return m ? `${m[2]}/${m[3]} as ${m[1]}` : h.url;
+  };
+  let hubSync: HubSyncStatus = { state: 'off', describe: null, last_sync_at: null, pending: 0, last_error: null, refused: [], last_round: null };
+  function setHubSync(next: Partial<HubSyncStatus>) {
+    hubSync = { ...hubSync, ...next };
+    for (const h of [...hubHandlers]) h(hubSync);
+  }
+  const exchangePending = () => exchange.reduce((n, p) => n + p.pending + p.unconfirmed, 0);
+  async function mayExchange(): Promise<void> {
+    await mayAdmin('exchange');
+  }
+
+  /** The canned bundle from CAW Brussel: a warm referral with its warm steps and what was
+   * shared, and CAW's acceptance of our r-1 (recorded by a clock ahead of ours: flagged). */
+  function applyBundle(file: string): BundleImport {
+    const base = { sender: 'p-caw-brussel', sender_name: 'CAW Brussel', unchanged: 0 };
+    if (options.bundleError) {
+      return { file, summary: null, error: { kind: options.bundleError, message: `refused: ${options.bundleError}`, problems: [] } };
+    }
+    if (bundleImported) {
+      return { file, summary: { ...base, envelopes: 0, already_seen: 2, referrals: 0, events: 0, confirmed: 0, flagged: 0 }, error: null };
+    }
+    bundleImported = true;
+    const now = Date.now();
+    referrals.push({
+      id: FAKE_RECEIVED_ID,
+      origin: 'received',
+      case_id: null,
+      case_code: 'W4ZN-7HQC',
+      from_partner_id: 'p-caw-brussel',
+      to_partner_id: ME.partner_id,
+      outside_service: null,
+      life_domain: 'debts',
+      mode: 'warm',
+      state: 'sent',
+      consent_on: '2026-11-23',
+      sent_on: '2026-11-24',
+      accepted_on: null,
+      first_contact_on: null,
+      ended_on: null,
+      decline_reason: null,
+      created_at: Date.parse('2026-11-23T10:00:00'),
+    });
+    const theirs = (id: string, referral_id: string, kind: ReferralEvent['kind'], on: string, recorded: string, flags: ReferralEvent['flags'] = []): ReferralEvent => ({
+      id, referral_id, kind, occurred_on: on, recorded_at: Date.parse(recorded), partner_id: 'p-caw-brussel', worker_id: null, reason: null, received_at: now, flags,
+    });
+    events.push(
+      theirs('e-rx-1', FAKE_RECEIVED_ID, 'consent', '2026-11-23', '2026-11-23T10:05:00'),
+      theirs('e-rx-2', FAKE_RECEIVED_ID, 'receiver_contacted', '2026-11-24', '2026-11-24T09:10:00'),
+      theirs('e-rx-3', FAKE_RECEIVED_ID, 'sent', '2026-11-24', '2026-11-24T09:20:00'),
+      theirs('e-rx-4', 'r-1', 'accepted', '2026-11-24', new Date(now + 3_600_000).toISOString(), ['clock_ahead']),
+    );
+    const r1 = referrals.find((r) => r.id === 'r-1');
+    if (r1 && r1.state === 'sent') Object.assign(r1, { state: 'accepted', accepted_on: '2026-11-24' });
+    shares.set(FAKE_RECEIVED_ID, {
+      age_band: '25_34',
+      household_type: 'single_parent',
+      municipality: '21004',
+      contact_language: null,
+      interpreter: 'needed',
+      handover_note: FAKE_HANDOVER_NOTE,
+    });
+    const caw = exchange.find((p) => p.partner_id === 'p-caw-brussel');
+    if (caw) {
+      caw.last_received_at = now;
+      caw.unconfirmed = 0;
+      caw.pending += 1; // the receipt goes back
+    }
+    return { file, summary: { ...base, envelopes: 2, already_seen: 0, referrals: 1, events: 4, confirmed: 1, flagged: 1 }, error: null };
+  }
   const reminderHandlers: ((e: { due_today: number; new: number }) => void)[] = [];
   let seq = cases.length;
   let ids = 0;
@@ -786,6 +950,148 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     fireReminder(dueToday: number) {
       for (const h of [...reminderHandlers]) h({ due_today: dueToday, new: dueToday });
+    },
+    dropFiles(names: string[]) {
+      dropped = [...names];
+      for (const h of [...dropHandlers]) h({ files: [...names] });
+    },
+
+    async exchangePartners() {
+      await mayExchange();
+      return exchange.map((p) => ({ ...p, coordinator: p.partner_id === coordinator }));
+    },
+    async exportBundle(partner) {
+      await mayExchange();
+      const p = exchange.find((x) => x.partner_id === partner);
+      if (!p) fail('not_found', `partner ${partner} has no pinned key`);
+      if (p.pending + p.unconfirmed === 0) return { outcome: 'nothing_waits' };
+      const summary = { recipient: p.partner_id, recipient_name: p.name, envelopes: 1, referrals: p.pending > 1 ? 1 : 0, events: p.pending + p.unconfirmed, receipts: 1 };
+      p.unconfirmed += p.pending;
+      p.pending = 0;
+      p.last_sent_at = Date.now();
+      const slug = (x: string) => x.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      return { outcome: 'written', file: `schakel-OCMW-Jette-naar-${slug(p.name)}-20261125-103000.json`, summary };
+    },
+    async importBundles() {
+      await mayExchange();
+      return [applyBundle(FAKE_BUNDLE_FILE)];
+    },
+    async importDroppedBundles() {
+      await mayExchange();
+      const files = dropped;
+      dropped = [];
+      return files.map((f) =>
+        f.endsWith('.json')
+          ? applyBundle(f)
+          : { file: f, summary: null, error: { kind: 'validation' as const, message: 'not a Schakel bundle', field: 'bundle', problems: [] } },
+      );
+    },
+    async shareWithReferral(referral, shared, keepBecause) {
+      await unlocked();
+      const r = referrals.find((x) => x.id === referral);
+      if (!r) fail('not_found', `referral ${referral} not found`);
+      if (r.origin !== 'own' || !r.case_id) fail('validation', 'only a referral made here can share', 'referral');
+      if (!r.to_partner_id) fail('validation', 'a service outside the network receives nothing from Schakel', 'referral');
+      if (r.state !== 'draft') fail('validation', 'what is shared is chosen before the referral is sent', 'referral');
+      const note = shared.handover_note?.trim() || null;
+      if (note) checkText('handover_note', note, keepBecause);
+      shares.set(referral, { ...shared, handover_note: note });
+    },
+    async referralShared(referral) {
+      await unlocked();
+      return shares.get(referral) ?? null;
+    },
+    async referralView(id) {
+      await unlocked();
+      const r = referrals.find((x) => x.id === id);
+      if (!r) fail('not_found', `referral ${id} not found`);
+      const own = events.filter((e) => e.referral_id === r.id);
+      return { referral: { ...r, events: own, next: fakeNext(r, events) }, shared: shares.get(id) ?? null };
+    },
+    async hubSyncStatus() {
+      return hubSync;
+    },
+    async syncHubNow() {
+      if (!hub) return;
+      for (const p of exchange) {
+        p.unconfirmed += p.pending;
+        p.pending = 0;
+      }
+      setHubSync({ state: 'waiting', last_sync_at: Date.now(), pending: exchangePending(), last_error: null });
+    },
+    async ownCard() {
+      await mayAdmin('manage_settings');
+      return { partner_id: ME.partner_id, partner_name: FAKE_PARTNERS[0].name, generation: 1, fingerprint: { words: FAKE_OWN_WORDS, hex: hexOf(FAKE_OWN_WORDS) }, qr: fakeQr() };
+    },
+    async exportOwnCard() {
+      await mayAdmin('manage_settings');
+      return 'schakel-kaart-OCMW-Jette.json';
+    },
+    async pinPartnerCard(words) {
+      await mayAdmin('manage_settings');
+      const given = wordsOf(words);
+      if (!given) fail('validation', 'compare the fingerprint with the partner (by phone) and give its words', 'words');
+      if (given !== FAKE_DMW_WORDS.join(' ')) fail('fingerprint_mismatch', 'the fingerprint does not match');
+      const dmw = FAKE_PARTNERS[2];
+      const already = pinned.some((k) => k.partner_id === dmw.id && !k.revoked_at);
+      if (!already) {
+        pinned.push({ partner_id: dmw.id, partner_name: dmw.name, generation: 1, how: 'fingerprint', pinned_at: Date.now(), superseded_at: null, revoked_at: null, fingerprint: { words: FAKE_DMW_WORDS, hex: hexOf(FAKE_DMW_WORDS) } });
+        exchange.push({ partner_id: dmw.id, name: dmw.name, coordinator: false, pending: 0, unconfirmed: 0, last_sent_at: null, last_received_at: null });
+      }
+      return { file: 'dmw-kaart.json', partner_id: dmw.id, partner_name: dmw.name, card_name: dmw.name, generation: 1, how: already ? 'unchanged' : 'fingerprint', fingerprint: { words: FAKE_DMW_WORDS, hex: hexOf(FAKE_DMW_WORDS) } };
+    },
+    async pinnedKeys() {
+      await mayAdmin('manage_settings');
+      return pinned.map((k) => ({ ...k }));
+    },
+    async revokePartnerKeys(partner) {
+      await mayAdmin('manage_settings');
+      const keys = pinned.filter((k) => k.partner_id === partner && !k.revoked_at);
+      if (keys.length === 0) fail('not_found', 'no pinned key to revoke');
+      for (const k of keys) k.revoked_at = Date.now();
+      exchange.splice(0, exchange.length, ...exchange.filter((p) => p.partner_id !== partner));
+      record('partner.revoke', 'partner', partner, { keys: keys.length });
+      return keys.length;
+    },
+    async exchangeCoordinator() {
+      await mayExchange();
+      return coordinator;
+    },
+    async setExchangeCoordinator(partner) {
+      await mayAdmin('manage_settings');
+      if (partner === ME.partner_id) fail('validation', "this store's own partner", 'coordinator');
+      if (partner && !partners.some((p) => p.id === partner)) fail('validation', 'unknown partner', 'coordinator');
+      coordinator = partner;
+    },
+    async hubStatus() {
+      await mayExchange();
+      return { configured: hub !== null, describe: hub ? hubDescribe(hub) : null, cursor: 0, last_sync_at: hubSync.last_sync_at, last_error: null, pending: exchangePending() };
+    },
+    async setHub(settings, password) {
+      await mayAdmin('manage_settings');
+      if (!/^postgres(ql)?:\/\/[^@/]+@[^/]+\/.+$/.test(settings.url)) fail('validation', 'postgres://ROLE@HOST:PORT/DB', 'url');
+      if (/^postgres(ql)?:\/\/[^@/]*:[^@/]*@/.test(settings.url)) fail('validation', 'the URL must not hold a password', 'url');
+      if (!password) fail('validation', 'required', 'password');
+      hub = { ...settings };
+      setHubSync({ state: 'waiting', describe: hubDescribe(hub), last_sync_at: Date.now(), pending: exchangePending(), last_error: null });
+      return this.hubStatus();
+    },
+    async forgetHub() {
+      await mayAdmin('manage_settings');
+      hub = null;
+      setHubSync({ state: 'not_configured', describe: null, last_error: null });
+    },
+    async pickHubCa() {
+      await mayAdmin('manage_settings');
+      return { file: 'hub-ca.pem', pem: '-----BEGIN CERTIFICATE-----\nMIIBfakefakefake\n-----END CERTIFICATE-----\n' };
+    },
+    async onHubSync(handler) {
+      hubHandlers.push(handler);
+      return () => hubHandlers.splice(hubHandlers.indexOf(handler), 1);
+    },
+    async onBundlesDropped(handler) {
+      dropHandlers.push(handler);
+      return () => dropHandlers.splice(dropHandlers.indexOf(handler), 1);
     },
 
     async storeStatus() {
@@ -950,6 +1256,10 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       if (input.kind === 'first_contact') r.first_contact_on = input.occurred_on;
       if (input.kind === 'declined') r.decline_reason = input.reason;
       events.push({ id: input.id ?? nextId('e'), referral_id: r.id, kind: input.kind, occurred_on: input.occurred_on, recorded_at: Date.now(), partner_id: input.partner_id ?? ME.partner_id, worker_id: ME.worker_id, reason: input.reason, received_at: null, flags: [] });
+      // Like core's outbox: the other side of a referral with an exchange partner gets it.
+      const other = r.from_partner_id === ME.partner_id ? r.to_partner_id : r.from_partner_id;
+      const partnerOut = exchange.find((p) => p.partner_id === other);
+      if (partnerOut && (r.state !== 'draft' || input.kind === 'sent')) partnerOut.pending += 1;
       return 'recorded';
     },
 

@@ -20,7 +20,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-type Commands = Exclude<keyof Backend, 'onAutoLocked' | 'onReminder' | 'notify'>;
+type Commands = Exclude<keyof Backend, 'onAutoLocked' | 'onReminder' | 'onHubSync' | 'onBundlesDropped' | 'notify'>;
 
 export const COMMANDS = {
   storeStatus: 'store_status',
@@ -70,10 +70,35 @@ export const COMMANDS = {
   removeUser: 'remove_user',
   verifyAudit: 'verify_audit',
   auditEntries: 'audit_entries',
+  exchangePartners: 'exchange_partners',
+  exportBundle: 'export_bundle',
+  importBundles: 'import_bundles',
+  importDroppedBundles: 'import_dropped_bundles',
+  shareWithReferral: 'share_with_referral',
+  referralShared: 'referral_shared',
+  referralView: 'referral_view',
+  ownCard: 'own_card',
+  exportOwnCard: 'export_own_card',
+  pinPartnerCard: 'pin_partner_card',
+  pinnedKeys: 'pinned_keys',
+  revokePartnerKeys: 'revoke_partner_keys',
+  exchangeCoordinator: 'exchange_coordinator',
+  setExchangeCoordinator: 'set_exchange_coordinator',
+  hubStatus: 'hub_status',
+  setHub: 'set_hub',
+  forgetHub: 'forget_hub',
+  pickHubCa: 'pick_hub_ca',
+  hubSyncStatus: 'hub_sync_status',
+  syncHubNow: 'sync_hub_now',
 } as const satisfies Record<Commands, string>;
 
-/** Event names emitted by src-tauri/src/ticker.rs. */
-export const EVENTS = { autoLocked: 'auto-locked', reminder: 'reminder' } as const;
+/** Event names emitted by src-tauri (ticker.rs, hub_sync.rs, commands/exchange.rs). */
+export const EVENTS = {
+  autoLocked: 'auto-locked',
+  reminder: 'reminder',
+  hubSync: 'hub-sync',
+  bundlesDropped: 'bundles-dropped',
+} as const;
 
 export function createTauriBackend(): Backend {
   return {
@@ -127,6 +152,29 @@ export function createTauriBackend(): Backend {
     removeUser: (worker) => call(COMMANDS.removeUser, { worker }),
     verifyAudit: () => call(COMMANDS.verifyAudit),
     auditEntries: (query) => call(COMMANDS.auditEntries, { query }),
+    exchangePartners: () => call(COMMANDS.exchangePartners),
+    exportBundle: (partner) => call(COMMANDS.exportBundle, { partner }),
+    importBundles: () => call(COMMANDS.importBundles),
+    importDroppedBundles: () => call(COMMANDS.importDroppedBundles),
+    shareWithReferral: (referral, shared, keepBecause) =>
+      call(COMMANDS.shareWithReferral, { referral, shared, keepBecause: keepBecause ?? null }),
+    referralShared: (referral) => call(COMMANDS.referralShared, { referral }),
+    referralView: (referral) => call(COMMANDS.referralView, { referral }),
+    ownCard: () => call(COMMANDS.ownCard),
+    exportOwnCard: () => call(COMMANDS.exportOwnCard),
+    pinPartnerCard: (words) => call(COMMANDS.pinPartnerCard, { words }),
+    pinnedKeys: () => call(COMMANDS.pinnedKeys),
+    revokePartnerKeys: (partner) => call(COMMANDS.revokePartnerKeys, { partner }),
+    exchangeCoordinator: () => call(COMMANDS.exchangeCoordinator),
+    setExchangeCoordinator: (partner) => call(COMMANDS.setExchangeCoordinator, { partner }),
+    hubStatus: () => call(COMMANDS.hubStatus),
+    setHub: (settings, password) => call(COMMANDS.setHub, { settings, password }),
+    forgetHub: () => call(COMMANDS.forgetHub),
+    pickHubCa: () => call(COMMANDS.pickHubCa),
+    hubSyncStatus: () => call(COMMANDS.hubSyncStatus),
+    syncHubNow: () => call(COMMANDS.syncHubNow),
+    onHubSync: (handler) => listen(EVENTS.hubSync, (e) => handler(e.payload as never)),
+    onBundlesDropped: (handler) => listen(EVENTS.bundlesDropped, (e) => handler(e.payload as never)),
     onAutoLocked: (handler) => listen(EVENTS.autoLocked, (e) => handler(e.payload as never)),
     onReminder: (handler) => listen(EVENTS.reminder, (e) => handler(e.payload as never)),
     async notify(title, body) {

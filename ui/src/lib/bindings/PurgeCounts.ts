@@ -21,4 +21,16 @@ change_log: number,
  * Follow-ups of *kept* cases whose link to a purged referral or rights check is
  * cleared (normally 0).
  */
-follow_ups_unlinked: number, };
+follow_ups_unlinked: number, 
+/**
+ * Of `referrals`: received from or reported by another store, ended before the cut-off.
+ */
+exchanged_referrals: number, 
+/**
+ * What senders shared with the purged referrals (handover notes).
+ */
+shared: number, 
+/**
+ * Items of the exchange outbox about the purged referrals and events.
+ */
+outbox: number, };
