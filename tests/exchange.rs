@@ -572,7 +572,7 @@ fn uuid(s: &str) -> Uuid {
 fn a_warm_referral_travels_through_a_real_hub() {
     let (ocmw, caw, coord) = network();
     let pg = hub_network(&[(&ocmw, "ocmw_jette"), (&caw, "caw_brussel"), (&coord, "gbo_coordinatie")]);
-    let (ocmw_id, caw_id) = (uuid(&ocmw.id), uuid(&caw.id));
+    let (ocmw_id, caw_id, coord_id) = (uuid(&ocmw.id), uuid(&caw.id), uuid(&coord.id));
     let (code, rid) = send_warm_referral(&ocmw);
     let needles = secrets(&code);
 
@@ -580,8 +580,10 @@ fn a_warm_referral_travels_through_a_real_hub() {
     let s = sync(&ocmw);
     assert_eq!(posted(&s), 2, "{s}");
     assert_eq!(scan_hub(&pg, &needles), 2);
-    let first = hub_rows(&pg).envelopes.into_iter().find(|e| e.0 == caw_id).unwrap();
-    assert_eq!(first.1, ocmw_id);
+    let posted_first = hub_rows(&pg).envelopes;
+    let first = posted_first.iter().find(|e| e.0 == caw_id).unwrap().clone();
+    let first_for_coord = posted_first.iter().find(|e| e.0 == coord_id).unwrap().clone();
+    assert_eq!((first.1, first_for_coord.1), (ocmw_id, ocmw_id));
 
     // The CAW fetches: the referral is there; its mailbox is empty on the hub afterwards.
     let s = sync(&caw);
@@ -610,10 +612,14 @@ fn a_warm_referral_travels_through_a_real_hub() {
     assert_eq!(deleted, 0);
     assert!(raw.query("SELECT * FROM schakel_hub.mailbox", &[]).is_err(), "mailbox is not readable");
     drop(raw);
+    let mut raw = pg.raw("gbo_coordinatie", &hub_password("gbo_coordinatie"));
+    let rows = raw.query("SELECT recipient FROM schakel_hub.envelope", &[]).unwrap();
+    let theirs: Vec<Uuid> = rows.iter().map(|r| r.get(0)).collect();
+    assert!(theirs.iter().all(|r| *r == coord_id), "the coordinator sees only its own: {theirs:?}");
+    drop(raw);
     let mut as_caw = Hub::connect(&pg.config("caw_brussel", &hub_password("caw_brussel"))).unwrap();
     assert!(as_caw.fetch(0, 1000).unwrap().is_empty());
     assert_eq!(as_caw.pending().unwrap(), 0);
-    drop(as_caw);
     assert_eq!(hub_rows(&pg).envelopes.iter().filter(|e| e.0 == ocmw_id).count(), 1, "still there");
 
     // The OCMW sees the answers; the coordinator both streams.
@@ -694,6 +700,18 @@ fn a_warm_referral_travels_through_a_real_hub() {
     assert!(s["refused"].as_array().unwrap().is_empty(), "{s}");
     assert_eq!(caw.show(&rid2)["referral"]["state"], "sent");
     assert_eq!(caw.show(&rid), caw_before, "the replay changed nothing");
+
+    // The CAW's role posts the OCMW's envelope for the coordinator as if it were its own:
+    // the hub records the CAW as its sender, the signature is the OCMW's: refused, and the
+    // text output says why.
+    as_caw.post(coord_id, first_for_coord.2, &first_for_coord.3).unwrap();
+    let out = coord.t.cmd().args(["hub", "sync"]).output().unwrap();
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("refused 1"), "{text}");
+    assert!(text.contains(&format!("from {}", caw.id)) && text.contains("another partner"), "{text}");
+    coord.audit_verifies();
+    assert_eq!(coord.show(&rid)["referral"]["state"], "first_contact");
 }
 
 /// Another warm referral of a new case from the OCMW to the CAW, sent.
