@@ -16,6 +16,12 @@
 //! | `follow_up` | `case_id` |
 //! | `change_log` | `entity_id` is the case or one of the records above |
 //!
+//! Referrals that came from another store (`origin` received or reported, issue 8) have no
+//! case here; they go when they **ended** (declined, completed, withdrawn, …) before the
+//! cut-off, with their events, what was shared with them (`referral_shared`: a handover
+//! note) and their items in the exchange outbox. The outbox items of purged own referrals
+//! go too. The envelope inbox keeps only envelope ids and digests, no content, and stays.
+//!
 //! What stays, and why:
 //!
 //! * **Referrals to another partner.** A referral is a row of the sending case; the schema
@@ -66,25 +72,33 @@ const HASH_DOMAIN: &[u8] = b"schakel-retention-v1";
 /// The cases closed before the cut-off: `?1` is the cut-off date (ISO).
 const DOOMED: &str = "SELECT id FROM case_file WHERE closed_on < ?1 AND status = 'closed'";
 
+/// Referrals from another store (no case here) that ended before the cut-off.
+const EXCHANGED: &str = "SELECT id FROM referral WHERE origin <> 'own' AND ended_on < ?1";
+
+/// Every referral a purge removes: those of purged cases and [`EXCHANGED`] ones.
+const REFERRALS: &str = "SELECT id FROM referral WHERE case_id IN ({D}) UNION ALL {X}";
+
 /// Each table a purge deletes from, with the rows of it that belong to purged cases (the
 /// ids to delete, for the token and the counts). `{D}` is [`DOOMED`]. Order: the change
 /// log first (it finds its rows through the records), then children before their
 /// parents, so each delete finds exactly its own rows and no cascade is left to act.
-const PARTS: [(Part, &str); 10] = [
+const PARTS: [(Part, &str); 13] = [
     (
         Part::ChangeLog,
         "SELECT id FROM change_log WHERE entity_id IN (
         SELECT id FROM case_file WHERE id IN ({D})
         UNION ALL SELECT id FROM note WHERE case_id IN ({D})
         UNION ALL SELECT id FROM signal WHERE case_id IN ({D})
-        UNION ALL SELECT id FROM referral WHERE case_id IN ({D})
+        UNION ALL {R}
         UNION ALL SELECT id FROM rights_check WHERE case_id IN ({D})
         UNION ALL SELECT id FROM follow_up WHERE case_id IN ({D}))",
     ),
     (
-        Part::ReferralEvents,
-        "SELECT e.id FROM referral_event e JOIN referral r ON r.id = e.referral_id WHERE r.case_id IN ({D})",
+        Part::Outbox,
+        "SELECT id FROM exchange_outbox WHERE item_id IN ({R})
+         OR item_id IN (SELECT e.id FROM referral_event e WHERE e.referral_id IN ({R}))",
     ),
+    (Part::ReferralEvents, "SELECT e.id FROM referral_event e WHERE e.referral_id IN ({R})"),
     (
         Part::RightsCheckSteps,
         "SELECT s.id FROM rights_check_step s JOIN rights_check k ON k.id = s.rights_check_id WHERE k.case_id IN ({D})",
@@ -92,19 +106,18 @@ const PARTS: [(Part, &str); 10] = [
     (Part::FollowUps, "SELECT id FROM follow_up WHERE case_id IN ({D})"),
     (Part::Notes, "SELECT id FROM note WHERE case_id IN ({D})"),
     (Part::Signals, "SELECT id FROM signal WHERE case_id IN ({D})"),
-    (Part::Referrals, "SELECT id FROM referral WHERE case_id IN ({D})"),
+    (Part::Shared, "SELECT referral_id FROM referral_shared WHERE referral_id IN ({R})"),
+    (Part::Referrals, "{R}"),
     (Part::RightsChecks, "SELECT id FROM rights_check WHERE case_id IN ({D})"),
     // Has no id of its own: the case id and the code, as one 16-byte hash input each.
     (Part::LifeDomains, "SELECT case_id FROM case_life_domain WHERE case_id IN ({D})"),
     (Part::Cases, "{D}"),
+    (Part::Exchanged, "{X}"),
 ];
 
 /// Follow-ups of kept cases that point at a referral or rights check of a purged case.
 const UNLINK: [(&str, &str); 2] = [
-    (
-        "referral_id",
-        "SELECT id FROM follow_up WHERE referral_id IN (SELECT id FROM referral WHERE case_id IN ({D})) AND case_id NOT IN ({D})",
-    ),
+    ("referral_id", "SELECT id FROM follow_up WHERE referral_id IN ({R}) AND case_id NOT IN ({D})"),
     (
         "rights_check_id",
         "SELECT id FROM follow_up WHERE rights_check_id IN (SELECT id FROM rights_check WHERE case_id IN ({D})) AND case_id NOT IN ({D})",
@@ -113,6 +126,10 @@ const UNLINK: [(&str, &str); 2] = [
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
+    Outbox,
+    Shared,
+    /// Counted only: the received and reported referrals among `Referrals` (deleted there).
+    Exchanged,
     ReferralEvents,
     RightsCheckSteps,
     FollowUps,
@@ -128,6 +145,9 @@ enum Part {
 impl Part {
     fn table(self) -> &'static str {
         match self {
+            Part::Outbox => "exchange_outbox",
+            Part::Shared => "referral_shared",
+            Part::Exchanged => "referral",
             Part::ReferralEvents => "referral_event",
             Part::RightsCheckSteps => "rights_check_step",
             Part::FollowUps => "follow_up",
@@ -145,6 +165,7 @@ impl Part {
     fn key(self) -> &'static str {
         match self {
             Part::LifeDomains => "case_id",
+            Part::Shared => "referral_id",
             _ => "id",
         }
     }
@@ -184,11 +205,20 @@ pub struct PurgeCounts {
     /// Follow-ups of *kept* cases whose link to a purged referral or rights check is
     /// cleared (normally 0).
     pub follow_ups_unlinked: u32,
+    /// Of `referrals`: received from or reported by another store, ended before the cut-off.
+    pub exchanged_referrals: u32,
+    /// What senders shared with the purged referrals (handover notes).
+    pub shared: u32,
+    /// Items of the exchange outbox about the purged referrals and events.
+    pub outbox: u32,
 }
 
 impl PurgeCounts {
     fn set(&mut self, part: Part, n: u32) {
         let slot = match part {
+            Part::Outbox => &mut self.outbox,
+            Part::Shared => &mut self.shared,
+            Part::Exchanged => &mut self.exchanged_referrals,
             Part::ReferralEvents => &mut self.referral_events,
             Part::RightsCheckSteps => &mut self.rights_check_steps,
             Part::FollowUps => &mut self.follow_ups,
@@ -253,7 +283,7 @@ struct Doomed {
 }
 
 fn sql(template: &str) -> String {
-    template.replace("{D}", DOOMED)
+    template.replace("{R}", REFERRALS).replace("{X}", EXCHANGED).replace("{D}", DOOMED)
 }
 
 fn ids(conn: &Connection, template: &str, cut_off: &str) -> Result<Vec<Uuid>> {
@@ -489,6 +519,11 @@ fn purge(w: &mut crate::store::Writer<'_>, cut_off: NaiveDate, counts: &PurgeCou
     w.conn.execute_batch("DROP TRIGGER change_log_no_delete")?;
     let mut expected = PurgeCounts::default();
     for (part, template) in PARTS {
+        if part == Part::Exchanged {
+            // Counted in the preview; deleted with `Referrals` (which runs before it).
+            expected.set(part, counts.exchanged_referrals);
+            continue;
+        }
         let n = w.conn.execute(
             &format!("DELETE FROM {} WHERE {} IN ({})", part.table(), part.key(), sql(template)),
             [&c],

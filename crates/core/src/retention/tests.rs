@@ -212,6 +212,8 @@ fn count_of(counts: &PurgeCounts, table: &str) -> u32 {
         "rights_check_step" => counts.rights_check_steps,
         "follow_up" => counts.follow_ups,
         "change_log" => counts.change_log,
+        "referral_shared" => counts.shared,
+        "exchange_outbox" => counts.outbox,
         other => panic!("the purge removed rows of {other}"),
     }
 }
@@ -601,4 +603,91 @@ fn deleting_a_referral_or_rights_check_finds_its_follow_ups_by_index() {
             .expect("plan");
         assert!(plan.iter().any(|p| p.contains(index)), "{column}: {plan:?}");
     }
+}
+
+/// A referral received from a partner in another store has no case here: it goes when it
+/// ended before the cut-off, with its events, the handover note and its outbox items; an
+/// open one stays. On the sender's side, the outbox items of a purged case's referral go
+/// with it.
+#[test]
+fn received_referrals_that_ended_before_the_cut_off_go_with_their_note() {
+    use crate::exchange::Shared;
+    use crate::partners::PartnerKind;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut net = crate::test_util::network(
+        dir.path(),
+        &[(PartnerKind::Ocmw, "OCMW Test"), (PartnerKind::Caw, "CAW Test")],
+    );
+    let mut caw = net.pop().expect("caw");
+    let mut ocmw = net.pop().expect("ocmw");
+    let caw_id = caw.self_partner_id().expect("id");
+    let event = |referral_id, kind, occurred_on| NewEvent {
+        id: None,
+        referral_id,
+        kind,
+        occurred_on,
+        partner_id: None,
+        worker_id: None,
+        reason: (kind == EventKind::Declined).then(|| "capacity".to_owned()),
+    };
+    // Two referrals: one in 2020 (declined then), one last month (still waiting).
+    let (old, recent, old_case) = ocmw
+        .write(|w| {
+            let mut out = Vec::new();
+            for (opened, sent, note) in [
+                (d(2020, 3, 2), d(2020, 3, 4), "Oude overdracht over de zeekoeienkanarie"),
+                (d(2026, 5, 4), d(2026, 5, 6), CANARY),
+            ] {
+                let case = w.open_case(&new_case(opened, profile("21004", &["debts"])))?;
+                let r = w.create_referral(&NewReferral {
+                    id: None,
+                    case_id: case.summary.id,
+                    to_partner_id: Some(caw_id),
+                    outside_service: None,
+                    life_domain: "debts".into(),
+                    mode: ReferralMode::Cold,
+                    project: None,
+                })?;
+                w.share_with_referral(r, &Shared { handover_note: Some(note.into()), ..Shared::default() })?;
+                w.record_event(&event(r, EventKind::Consent, sent))?;
+                w.record_event(&event(r, EventKind::Sent, sent))?;
+                out.push((r, case.summary.id));
+            }
+            Ok((out[0].0, out[1].0, out[0].1))
+        })
+        .expect("send");
+    let bundle = ocmw.export_bundle(caw_id).expect("export").expect("bundle").0;
+    caw.import_bundle(&bundle).expect("import");
+    caw.write(|w| w.record_event(&event(old, EventKind::Declined, d(2020, 3, 9)))).expect("decline");
+    caw.write(|w| w.set_retention_months(Some(MONTHS))).expect("period");
+    caw.set_today(as_of());
+
+    let p = caw.retention_preview(as_of()).expect("preview");
+    assert!(p.cases.is_empty(), "the CAW holds no case of the OCMW");
+    assert_eq!((p.counts.referrals, p.counts.exchanged_referrals, p.counts.shared), (1, 1, 1));
+    assert_eq!(p.counts.referral_events, 3, "consent, sent and the decline");
+    assert_eq!(p.counts.outbox, 1, "the decline waiting for the OCMW");
+    let before = snapshot(&caw);
+    caw.retention_purge(&p.token).expect("purge");
+    let gone = removed(&before, &snapshot(&caw));
+    for (t, rows) in &gone {
+        assert_eq!(count_of(&p.counts, t), u32::try_from(rows.len()).expect("n"), "{t}");
+    }
+    assert!(caw.referral(old).is_err(), "gone");
+    assert_eq!(caw.referral(recent).expect("kept").state, crate::referrals::ReferralState::Sent);
+    assert!(caw.referral_shared(recent).expect("shared").is_some());
+    assert!(holds(&decrypted(&caw), "retentietest"), "the kept referral's note is still there");
+    assert!(!holds(&decrypted(&caw), "zeekoeienkanarie"), "the purged note is overwritten");
+    // The CAW can still export: nothing in its outbox points at the purged referral.
+    caw.export_bundle(ocmw.self_partner_id().expect("id")).expect("export after the purge");
+
+    // The OCMW closes the old case and purges it: its outbox items about it go too.
+    ocmw.write(|w| w.close_case(old_case, d(2020, 4, 1))).expect("close");
+    ocmw.write(|w| w.set_retention_months(Some(MONTHS))).expect("period");
+    ocmw.set_today(as_of());
+    let p = ocmw.retention_preview(as_of()).expect("preview");
+    assert_eq!((p.counts.cases, p.counts.referrals, p.counts.exchanged_referrals), (1, 1, 0));
+    assert!(p.counts.outbox >= 3, "the referral and its two events, sealed for the CAW: {}", p.counts.outbox);
+    ocmw.retention_purge(&p.token).expect("purge");
+    ocmw.export_bundle(caw_id).expect("export after the purge");
 }
