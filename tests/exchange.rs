@@ -267,13 +267,26 @@ fn a_warm_referral_travels_by_bundle_to_the_caw_back_and_to_the_coordinator() {
     let (ocmw, caw, coord) = network();
     let (code, rid) = send_warm_referral(&ocmw);
 
-    // The OCMW exports for the CAW and for the coordinator.
+    // The OCMW exports into a folder: one bundle for the CAW, one for the coordinator,
+    // named after them.
     let dir = tempfile::tempdir().unwrap();
     let f = |name: &str| dir.path().join(name);
-    let s = ocmw.export_to(&caw, &f("ocmw-caw.json"));
-    assert_eq!((s["referrals"].as_u64(), s["events"].as_u64()), (Some(1), Some(3)), "{s}");
-    let s = ocmw.export_to(&coord, &f("ocmw-coord.json"));
-    assert_eq!((s["referrals"].as_u64(), s["events"].as_u64()), (Some(1), Some(3)), "{s}");
+    let outbox = dir.path().join("uit");
+    std::fs::create_dir(&outbox).unwrap();
+    let v = ocmw.json(&["exchange", "export", "--dir", outbox.to_str().unwrap()]);
+    let written = v["written"].as_array().unwrap();
+    assert_eq!(written.len(), 2, "{v}");
+    for (to, name) in [(&caw, "ocmw-caw.json"), (&coord, "ocmw-coord.json")] {
+        let w = written.iter().find(|w| w["summary"]["recipient"] == to.id.as_str()).unwrap();
+        let s = &w["summary"];
+        assert_eq!((s["referrals"].as_u64(), s["events"].as_u64()), (Some(1), Some(3)), "{s}");
+        let file = PathBuf::from(w["file"].as_str().unwrap());
+        let file_name = file.file_name().unwrap().to_str().unwrap().to_owned();
+        let slug = to.name.replace(' ', "-");
+        assert!(file_name.starts_with(&format!("schakel-OCMW-Jette-naar-{slug}-")), "{file_name}");
+        std::fs::rename(&file, f(name)).unwrap();
+    }
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), 0);
 
     // The CAW imports: the referral waits for its answer, with the OCMW's case code.
     let s = caw.import(&[&f("ocmw-caw.json")]);
