@@ -339,10 +339,11 @@ fn flip_base64(s: &str) -> String {
     String::from_utf8(b).unwrap()
 }
 
-fn error_kind(out: &Output) -> String {
+/// The error's kind and message from `--json`'s standard error.
+fn error_of(out: &Output) -> (String, String) {
     let err: Value = serde_json::from_slice(&out.stderr)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    err["error"]["kind"].as_str().unwrap().to_owned()
+    (err["error"]["kind"].as_str().unwrap().to_owned(), err["error"]["message"].as_str().unwrap().to_owned())
 }
 
 #[test]
@@ -354,17 +355,23 @@ fn refused_bundles_change_nothing() {
     ocmw.export_to(&caw, &good);
 
     // Each refusal: its exit code and error kind, and the store as it was.
-    let check_refused =
-        |t: &Org, baseline: &Value, referrals: &[&str], file: &Path, code: i32, kind: &str| {
-            let out = t.run(&["exchange", "import", file.to_str().unwrap()]);
-            assert_exit(&out, code);
-            assert_eq!(error_kind(&out), kind, "{}", file.display());
-            assert_eq!(&t.observable(referrals), baseline, "{} changed the store", file.display());
-        };
+    let check_refused = |t: &Org,
+                         baseline: &Value,
+                         referrals: &[&str],
+                         file: &Path,
+                         code: i32,
+                         (kind, says): (&str, &str)| {
+        let out = t.run(&["exchange", "import", file.to_str().unwrap()]);
+        assert_exit(&out, code);
+        let (k, message) = error_of(&out);
+        assert_eq!(k, kind, "{}: {message}", file.display());
+        assert!(message.contains(says), "{}: {message}", file.display());
+        assert_eq!(&t.observable(referrals), baseline, "{} changed the store", file.display());
+    };
 
     // A bundle for the CAW, imported by the coordinator.
     let coord_before = coord.observable(&[]);
-    check_refused(&coord, &coord_before, &[], &good, 26, "wrong_recipient");
+    check_refused(&coord, &coord_before, &[], &good, 26, ("wrong_recipient", "another partner"));
     assert_exit(&coord.run(&["referrals", "show", &rid]), 9);
     coord.audit_verifies();
 
@@ -376,35 +383,35 @@ fn refused_bundles_change_nothing() {
         let body = v["envelopes"][0]["body"].as_str().unwrap().to_owned();
         v["envelopes"][0]["body"] = Value::String(flip_base64(&body));
     });
-    check_refused(&caw, &caw_now, &[], &flipped, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &flipped, 19, ("invalid_signature", "was changed"));
     let later = changed(&good, "later.json", |v| {
         let t = v["envelopes"][0]["created_at"].as_i64().unwrap();
         v["envelopes"][0]["created_at"] = Value::from(t + 1);
     });
-    check_refused(&caw, &caw_now, &[], &later, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &later, 19, ("invalid_signature", "was changed"));
     let unsigned = changed(&good, "unsigned.json", |v| {
         v["envelopes"][0]["signature"] = Value::String(String::new());
     });
-    check_refused(&caw, &caw_now, &[], &unsigned, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &unsigned, 19, ("invalid_signature", "signature"));
     let wrong_signature = changed(&good, "wrong-signature.json", |v| {
         let sig = v["envelopes"][0]["signature"].as_str().unwrap().to_owned();
         v["envelopes"][0]["signature"] = Value::String(flip_base64(&sig));
     });
-    check_refused(&caw, &caw_now, &[], &wrong_signature, 19, "invalid_signature");
+    check_refused(&caw, &caw_now, &[], &wrong_signature, 19, ("invalid_signature", "was changed"));
     // Without the field at all: not an envelope.
     let no_field = changed(&good, "no-signature-field.json", |v| {
         v["envelopes"][0].as_object_mut().unwrap().remove("signature");
     });
-    check_refused(&caw, &caw_now, &[], &no_field, 8, "validation");
+    check_refused(&caw, &caw_now, &[], &no_field, 8, ("validation", "not a Schakel bundle"));
 
     // A truncated file, and one that is not JSON.
     let bytes = std::fs::read(&good).unwrap();
     let truncated = dir.path().join("truncated.json");
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    check_refused(&caw, &caw_now, &[], &truncated, 8, "validation");
+    check_refused(&caw, &caw_now, &[], &truncated, 8, ("validation", "not a Schakel bundle"));
     let not_json = dir.path().join("not-json.json");
     std::fs::write(&not_json, b"\x00\x01 this is not a bundle").unwrap();
-    check_refused(&caw, &caw_now, &[], &not_json, 8, "validation");
+    check_refused(&caw, &caw_now, &[], &not_json, 8, ("validation", "not a Schakel bundle"));
 
     // A partner the CAW has not pinned: a DMW that pinned the CAW sends it a referral. Not
     // known at all, then known but its card not pinned: an unknown sender both times.
@@ -417,10 +424,10 @@ fn refused_bundles_change_nothing() {
     dmw.json(&["referrals", "event", &dmw_rid, "sent"]);
     let from_dmw = dir.path().join("dmw-caw.json");
     dmw.export_to(&caw, &from_dmw);
-    check_refused(&caw, &caw_now, &[], &from_dmw, 25, "unknown_sender");
+    check_refused(&caw, &caw_now, &[], &from_dmw, 25, ("unknown_sender", &dmw.id));
     caw.json(&["partners", "add", "--kind", "dmw", "--name", "DMW Brussel", "--id", &dmw.id]);
     caw_now = caw.observable(&[]);
-    check_refused(&caw, &caw_now, &[], &from_dmw, 25, "unknown_sender");
+    check_refused(&caw, &caw_now, &[], &from_dmw, 25, ("unknown_sender", &dmw.id));
     assert_exit(&caw.run(&["referrals", "show", &dmw_rid]), 9);
 
     // The genuine bundle imports after all that (the refused copies of its envelope left
@@ -450,7 +457,7 @@ fn refused_bundles_change_nothing() {
     ocmw.export_to(&caw, &next);
     caw.json(&["partners", "revoke", OCMW]);
     caw_now = caw.observable(&[&rid]);
-    check_refused(&caw, &caw_now, &[&rid], &next, 22, "partner_revoked");
+    check_refused(&caw, &caw_now, &[&rid], &next, 22, ("partner_revoked", "revoked"));
     assert_eq!(caw_now["referrals"][0]["referral"]["state"], "sent");
     caw.audit_verifies();
 }
