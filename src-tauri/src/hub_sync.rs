@@ -267,9 +267,7 @@ fn run(app: &AppHandle) {
                 conn = None;
             }
         }
-        publish(app, |s| {
-            after_round(s, round.as_ref().map(Clone::clone), last_sync_at, pending)
-        });
+        publish(app, |s| after_round(s, round.as_ref().map(Clone::clone), last_sync_at, pending));
         // Wait for the hub's wake-up, "sync now", a change or a minute, without the store.
         let Some((hub, _)) = conn.as_mut() else {
             sync.wait(RETRY, version);
