@@ -721,17 +721,90 @@ fn a_warm_referral_travels_through_a_real_hub() {
     assert_eq!(caw.show(&rid2)["referral"]["state"], "sent");
     assert_eq!(caw.show(&rid), caw_before, "the replay changed nothing");
 
-    // The CAW's role posts the OCMW's envelope for the coordinator as if it were its own:
-    // the hub records the CAW as its sender, the signature is the OCMW's: refused, and the
-    // text output says why.
+    // The hub withholds an envelope: the OCMW's role posts two (a replay, then the genuine
+    // one again), and an envelope is deleted behind the CAW's back. The CAW's round names
+    // the missing number and still takes what follows.
+    let withheld = as_ocmw.post(caw_id, first.2, &first.3).unwrap();
+    as_ocmw.post(caw_id, env2_id, &serde_json::to_vec(&env2).unwrap()).unwrap();
+    let mut su = pg.superuser();
+    let n = su
+        .execute("DELETE FROM schakel_hub.envelope WHERE recipient = $1 AND seq = $2", &[&caw_id, &withheld])
+        .unwrap();
+    assert_eq!(n, 1);
+    let s = caw.json(&["hub", "sync"]);
+    assert_eq!(s["gap_at"], withheld, "{s}");
+    assert_eq!((s["received"].as_u64(), s["referrals"].as_u64()), (Some(1), Some(0)), "{s}");
+    assert_eq!(s["cursor"], withheld + 1, "{s}");
+
+    // The CAW's role posts the OCMW's envelope for the coordinator as if it were its own
+    // (the hub records the CAW as its sender, the signature is the OCMW's), and the OCMW's
+    // role posts the CAW's envelope to the coordinator (sealed to the CAW): both refused,
+    // and the text output says why.
     as_caw.post(coord_id, first_for_coord.2, &first_for_coord.3).unwrap();
+    as_ocmw.post(coord_id, first.2, &first.3).unwrap();
     let out = coord.t.cmd().args(["hub", "sync"]).output().unwrap();
     assert_ok(&out);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("refused 1"), "{text}");
+    assert!(text.contains("refused 2"), "{text}");
     assert!(text.contains(&format!("from {}", caw.id)) && text.contains("another partner"), "{text}");
+    assert!(
+        text.contains(&format!("from {}", ocmw.id)) && text.contains("not addressed to this store"),
+        "{text}"
+    );
     coord.audit_verifies();
     assert_eq!(coord.show(&rid)["referral"]["state"], "first_contact");
+    let st = coord.json(&["hub", "status"]);
+    assert!(st["last_error"].is_null(), "a refused envelope is no failed round: {st}");
+
+    // `hub sync --watch` wakes on the hub's signal: the CAW watches with a minute between
+    // rounds, the OCMW sends a referral, and the CAW's next round comes well before that.
+    let mut watch = Watch(
+        caw.t
+            .cmd()
+            .args(["--json", "hub", "sync", "--watch", "60"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let rounds = rounds_of(watch.0.stdout.take().unwrap());
+    let wait = std::time::Duration::from_secs(30);
+    let r = rounds.recv_timeout(wait).expect("the first round");
+    assert!(r["refused"].as_array().unwrap().is_empty(), "{r}");
+    let (_, rid4) = send_warm_referral_again(&ocmw);
+    let s = sync(&ocmw);
+    assert!(posted(&s) >= 1, "{s}");
+    let woken = std::time::Instant::now();
+    let r = rounds.recv_timeout(wait).expect("a round after the wake-up");
+    assert!(woken.elapsed() < wait, "woken by the signal, not by the minute");
+    assert_eq!(r["referrals"], 1, "{r}");
+    drop(watch);
+    assert_eq!(caw.show(&rid4)["referral"]["state"], "sent");
+    caw.audit_verifies();
+}
+
+/// A `hub sync --watch` process, stopped (by its own handle) when the test ends or fails.
+struct Watch(std::process::Child);
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Each JSON document a `--watch` process prints, as it comes.
+fn rounds_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<Value> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for v in serde_json::Deserializer::from_reader(std::io::BufReader::new(out)).into_iter::<Value>() {
+            let Ok(v) = v else { break };
+            if tx.send(v).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// Another warm referral of a new case from the OCMW to the CAW, sent.
