@@ -451,14 +451,27 @@ fn refused_bundles_change_nothing() {
     assert!(entry["detail"].as_str().unwrap().contains("\"already_seen\":1"), "{entry}");
     assert_eq!(again, before);
 
-    // Once the CAW revoked the OCMW's keys, the OCMW's next bundle is refused.
+    // The OCMW rotates its keys: its next bundle is signed by a generation the CAW has not
+    // pinned, and refused until the CAW pins the new card (a rotation: no words needed).
+    ocmw.json(&["partners", "rotate-key"]);
     ocmw.json(&["referrals", "event", &rid, "withdrawn", "--on", "04/03/2026"]);
     let next = dir.path().join("ocmw-caw-2.json");
     ocmw.export_to(&caw, &next);
+    check_refused(&caw, &caw_now, &[&rid], &next, 19, ("invalid_signature", "generation 2"));
+    assert_eq!(caw_now["referrals"][0]["referral"]["state"], "sent");
+    let card2 = ocmw.t.dir.path().join("card-2.json");
+    ocmw.json(&["partners", "card", "--out", card2.to_str().unwrap()]);
+    let pinned = caw.json(&["partners", "pin", card2.to_str().unwrap()]);
+    assert_eq!(pinned["how"], "rotation", "{pinned}");
+    let s = caw.import(&[&next]);
+    assert_eq!(s[0]["events"], 1, "{s:?}");
+    assert_eq!(caw.show(&rid)["referral"]["state"], "withdrawn");
+
+    // Once the CAW revoked the OCMW's keys, nothing of the OCMW's is opened any more.
     caw.json(&["partners", "revoke", OCMW]);
     caw_now = caw.observable(&[&rid]);
     check_refused(&caw, &caw_now, &[&rid], &next, 22, ("partner_revoked", "revoked"));
-    assert_eq!(caw_now["referrals"][0]["referral"]["state"], "sent");
+    check_refused(&caw, &caw_now, &[&rid], &good, 22, ("partner_revoked", "revoked"));
     caw.audit_verifies();
 }
 
