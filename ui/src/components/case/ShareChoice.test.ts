@@ -9,8 +9,8 @@ import ReferralsPanel from './ReferralsPanel.svelte';
 async function setup() {
   const backend = createFakeBackend();
   await backend.unlock(FAKE_PASSPHRASE);
-  const toCaw = await backend.createReferral({ id: null, case_id: 'c-1', to_partner_id: 'p-caw-brussel', outside_service: null, life_domain: 'income', mode: 'warm' });
-  const toDmw = await backend.createReferral({ id: null, case_id: 'c-1', to_partner_id: 'p-dmw-cm', outside_service: null, life_domain: 'income', mode: 'cold' });
+  const toCaw = await backend.createReferral({ id: null, case_id: 'c-1', to_partner_id: 'p-caw-brussel', outside_service: null, life_domain: 'income', mode: 'warm', project: null });
+  const toDmw = await backend.createReferral({ id: null, case_id: 'c-1', to_partner_id: 'p-dmw-cm', outside_service: null, life_domain: 'income', mode: 'cold', project: null });
   const detail = await backend.caseDetail('c-1');
   const [session, partners, vocabularies] = await Promise.all([backend.session(), backend.partners(), backend.vocabularies()]);
   const share = vi.spyOn(backend, 'shareWithReferral');

@@ -917,6 +917,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       follow_ups: of(followUps).length,
       change_log: doomed.length * 2,
       follow_ups_unlinked: 0,
+      exchanged_referrals: 0,
+      shared: 0,
+      outbox: 0,
     };
     const rows = [...of(notes), ...of(signals), ...of(referrals), ...of(rights), ...of(followUps)] as { id: string }[];
     return {
