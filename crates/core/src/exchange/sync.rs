@@ -234,7 +234,10 @@ impl Store {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for (partner, name) in partners {
+        // A partner the hub refuses (one not on the hub, say) holds up neither the others'
+        // envelopes nor the own mailbox: the round goes on and reports the refusal at its end.
+        let mut refused_post: Option<Error> = None;
+        'partners: for (partner, name) in partners {
             if !is_exchange_partner(self.conn(), partner)? {
                 continue;
             }
@@ -258,7 +261,14 @@ impl Store {
                         }
                         Ok(())
                     })?;
-                    return Err(e);
+                    if e.kind() != ErrorKind::HubRefused {
+                        return Err(e);
+                    }
+                    if i > 0 {
+                        summary.posted.push((name, u32::try_from(i).unwrap_or(u32::MAX)));
+                    }
+                    refused_post.get_or_insert(e);
+                    continue 'partners;
                 }
             }
             summary.posted.push((name, u32::try_from(envelopes.len()).unwrap_or(u32::MAX)));
@@ -316,6 +326,9 @@ impl Store {
             hub.ack(cursor)?;
         }
         summary.cursor = cursor;
-        Ok(summary)
+        match refused_post {
+            Some(e) => Err(e),
+            None => Ok(summary),
+        }
     }
 }
