@@ -830,3 +830,47 @@ fn send_warm_referral_again(ocmw: &Org) -> (String, String) {
     }
     (code, rid)
 }
+
+/// A network where the coordinator works by bundle and is not on the hub: the OCMW's and
+/// the CAW's rounds report that the hub refuses it, and still exchange with each other; what
+/// waits for the coordinator goes by bundle.
+#[test]
+fn a_partner_missing_from_the_hub_holds_up_no_one_else() {
+    let (ocmw, caw, coord) = network();
+    let pg = hub_network(&[(&ocmw, "ocmw_jette"), (&caw, "caw_brussel")]);
+    let (code, rid) = send_warm_referral(&ocmw);
+    let refused_round = |o: &Org| {
+        let out = o.run(&["hub", "sync"]);
+        assert_exit(&out, 24);
+        let (kind, message) = error_of(&out);
+        assert_eq!(kind, "hub_refused");
+        assert!(message.contains(&coord.id) && message.contains("not a partner of this hub"), "{message}");
+    };
+
+    refused_round(&ocmw);
+    let waiting: Vec<Uuid> = hub_rows(&pg).envelopes.iter().map(|e| e.0).collect();
+    assert_eq!(waiting, [uuid(&caw.id)], "the CAW's envelope was posted all the same");
+    let s = sync(&caw);
+    assert_eq!(s["referrals"], 1, "{s}");
+    check_received(&caw, &ocmw, &code, &rid);
+    caw_answers(&caw, &rid);
+    refused_round(&caw);
+    refused_round(&ocmw);
+    check_answered(&ocmw, &caw, &rid);
+    let st = ocmw.json(&["hub", "status"]);
+    assert!(st["last_error"].as_str().unwrap().contains("not a partner of this hub"), "{st}");
+    assert!(st["cursor"].as_i64().unwrap() >= 1, "{st}");
+
+    // The coordinator's stream waited in the outboxes and goes by bundle.
+    let dir = tempfile::tempdir().unwrap();
+    let (from_ocmw, from_caw) = (dir.path().join("ocmw.json"), dir.path().join("caw.json"));
+    let s = ocmw.export_to(&coord, &from_ocmw);
+    assert_eq!((s["referrals"].as_u64(), s["events"].as_u64()), (Some(1), Some(3)), "{s}");
+    caw.export_to(&coord, &from_caw);
+    coord.import(&[&from_ocmw, &from_caw]);
+    check_coordinator(&coord, &ocmw, &caw, &rid);
+    // Nothing more waits for the coordinator on the hub's side: the next round is clean.
+    let s = sync(&ocmw);
+    assert_eq!(posted(&s), 1, "the receipt for the CAW: {s}");
+    assert!(ocmw.json(&["hub", "status"])["last_error"].is_null());
+}
