@@ -189,23 +189,34 @@ fn connection_lost(e: &AppError) -> bool {
 /// Starts the thread. The app runs without it (bundles still work), so a failure to start
 /// it is logged, not fatal.
 pub fn spawn(app: AppHandle) {
-    if let Err(e) = thread::Builder::new().name("schakel-hub".into()).spawn(move || run(&app)) {
+    let started = thread::Builder::new().name("schakel-hub".into()).spawn(move || {
+        let state = app.state::<AppState>();
+        run(
+            &state,
+            &|status| {
+                let _ = app.emit(HUB_SYNC, status);
+            },
+            &|| false,
+        );
+    });
+    if let Err(e) = started {
         log::warn!("the hub sync thread did not start: {e}");
     }
 }
 
-fn publish(app: &AppHandle, f: impl FnOnce(&mut HubSyncStatus)) {
-    let state = app.state::<AppState>();
+/// Changes the status and tells `emit` when it changed.
+fn publish(state: &AppState, emit: &dyn Fn(HubSyncStatus), f: impl FnOnce(&mut HubSyncStatus)) {
     if let Some(status) = state.hub.update(f) {
-        let _ = app.emit(HUB_SYNC, status);
+        emit(status);
     }
 }
 
-fn run(app: &AppHandle) {
-    let state = app.state::<AppState>();
+/// The loop (until `stop` says so; in the app, for as long as it runs). `emit` gets every
+/// new status.
+pub fn run(state: &AppState, emit: &dyn Fn(HubSyncStatus), stop: &dyn Fn() -> bool) {
     let sync = &state.hub;
     let mut conn: Option<(Hub, u64)> = None;
-    loop {
+    while !stop() {
         let version = sync.version();
         // The settings, read with the store held briefly.
         let config = state.slot().as_ref().map(schakel_core::Store::hub_config);
@@ -213,13 +224,13 @@ fn run(app: &AppHandle) {
             None | Some(Err(_)) => {
                 // Locked, or a role that does not exchange: nothing to do.
                 conn = None;
-                publish(app, |s| *s = HubSyncStatus::default());
+                publish(state, emit, |s| *s = HubSyncStatus::default());
                 sync.wait(IDLE, version);
                 continue;
             }
             Some(Ok(None)) => {
                 conn = None;
-                publish(app, |s| {
+                publish(state, emit, |s| {
                     *s = HubSyncStatus { state: HubSyncState::NotConfigured, ..HubSyncStatus::default() };
                 });
                 sync.wait(IDLE, version);
@@ -230,7 +241,7 @@ fn run(app: &AppHandle) {
         if conn.as_ref().is_none_or(|(_, v)| *v != version) {
             conn = None;
             let describe = config.describe();
-            publish(app, |s| {
+            publish(state, emit, |s| {
                 s.state = HubSyncState::Connecting;
                 s.describe = Some(describe);
             });
@@ -240,7 +251,7 @@ fn run(app: &AppHandle) {
                 Err(e) => {
                     let e = AppError::Core(e);
                     log::info!("hub connection failed: {}", e.kind_str());
-                    publish(app, |s| {
+                    publish(state, emit, |s| {
                         s.state = HubSyncState::Failed;
                         s.last_error = Some(error_of(&e));
                     });
@@ -253,7 +264,7 @@ fn run(app: &AppHandle) {
         drop(config);
         let Some((hub, _)) = conn.as_mut() else { continue };
         sync.take_now();
-        publish(app, |s| s.state = HubSyncState::Syncing);
+        publish(state, emit, |s| s.state = HubSyncState::Syncing);
         let round = state.slot().as_mut().map(|store| {
             let round = store.sync_hub(hub).map_err(AppError::Core);
             let status = store.hub_status().ok();
@@ -267,21 +278,21 @@ fn run(app: &AppHandle) {
                 conn = None;
             }
         }
-        publish(app, |s| after_round(s, round.as_ref().map(Clone::clone), last_sync_at, pending));
+        publish(state, emit, |s| after_round(s, round.as_ref().map(Clone::clone), last_sync_at, pending));
         // Wait for the hub's wake-up, "sync now", a change or a minute, without the store.
         let Some((hub, _)) = conn.as_mut() else {
             sync.wait(RETRY, version);
             continue;
         };
         let until = Instant::now() + ROUND_EVERY;
-        while !sync.interrupted(version) && Instant::now() < until {
+        while !sync.interrupted(version) && Instant::now() < until && !stop() {
             match hub.wait_for_wakeup(SLICE) {
                 Ok(true) => break,
                 Ok(false) => {}
                 Err(e) => {
                     let e = AppError::Core(e);
                     log::info!("hub connection lost: {}", e.kind_str());
-                    publish(app, |s| {
+                    publish(state, emit, |s| {
                         s.state = HubSyncState::Failed;
                         s.last_error = Some(error_of(&e));
                     });

@@ -8,6 +8,8 @@ mod config_tests;
 pub mod dialogs;
 pub mod error;
 pub mod hub_sync;
+#[cfg(test)]
+mod hub_sync_tests;
 pub mod ipc_limits;
 pub mod os_lock;
 pub mod panic_hook;
