@@ -131,6 +131,13 @@ test('a warm referral goes OCMW → CAW (app) → OCMW by bundles', { timeout: 3
           await (await $('[data-event="accepted"]')).click();
           await app.click('referral-event-confirm');
           await app.byId('received-recorded');
+          // Accepted, it stays on Today until the first contact, and opens again from there.
+          await app.click('nav-today');
+          await app.waitForHeading(t('today.title'));
+          const item = await (await app.byId('today-incoming')).findElement(By.xpath('..'));
+          assert.ok((await item.getText()).includes(t('referralState.accepted')), await item.getText());
+          await (await $('[data-received]')).click();
+          await app.waitForHeading(t('exchange.received.title'));
           await (await $('[data-event="first_contact"]')).click();
           await app.click('referral-event-confirm');
           await app.waitForText(t('referralState.first_contact'));

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use schakel_core::follow_ups::FollowUp;
-use schakel_core::referrals::Referral;
+use schakel_core::referrals::{Referral, ReferralState};
 use serde::Serialize;
 use tauri::AppHandle;
 
@@ -25,6 +25,10 @@ pub struct Today {
     pub incoming_waiting: Vec<Referral>,
     /// Referrals the worker's partner sent, waiting for first contact.
     pub sent_waiting: Vec<Referral>,
+    /// Referrals received from partners in other stores and accepted here, waiting for the
+    /// first contact (the sender's open referrals, as this store holds them). Empty for a
+    /// role that does not exchange.
+    pub received_accepted: Vec<Referral>,
 }
 
 #[tauri::command]
@@ -33,11 +37,21 @@ pub async fn today(app: AppHandle, limit: Option<u32>) -> AppResult<Today> {
     with_store(app, move |store| {
         let today = store.today();
         let actor = store.actor();
+        let mut received_accepted = Vec::new();
+        for p in store.exchange_partners().unwrap_or_default() {
+            received_accepted.extend(
+                store.sent_waiting(p.partner_id, limit)?.into_iter().filter(|r| {
+                    r.to_partner_id == Some(actor.partner_id) && r.state == ReferralState::Accepted
+                }),
+            );
+        }
+        received_accepted.truncate(limit as usize);
         Ok(Today {
             today,
             follow_ups_due: store.due_follow_ups(today, Some(actor.worker_id), limit)?,
             incoming_waiting: store.incoming_waiting(actor.partner_id, limit)?,
             sent_waiting: store.sent_waiting(actor.partner_id, limit)?,
+            received_accepted,
         })
     })
     .await

@@ -182,3 +182,39 @@ describe('a received referral', () => {
     await vi.waitFor(() => expect(recordEvent.mock.calls[0]?.[0]).toMatchObject({ kind: 'declined', reason: 'capacity' }));
   });
 });
+
+describe('Today and received referrals', () => {
+  it('lists a received referral until its first contact, and opens it in the referral view', async () => {
+    const backend = await unlocked();
+    await backend.importBundles();
+    const onOpenReferral = vi.fn();
+    const { default: Today } = await import('../Today.svelte');
+    const vocabularies = await backend.vocabularies();
+    const first = render(Today, { backend, vocabularies, onOpenReferral });
+    const link = await vi.waitFor(() => {
+      const l = document.querySelector(`[data-received="${FAKE_RECEIVED_ID}"]`) as HTMLButtonElement;
+      expect(l).toBeTruthy();
+      return l;
+    });
+    expect(link.textContent).toBe('W4ZN-7HQC');
+    await fireEvent.click(link);
+    expect(onOpenReferral).toHaveBeenCalledWith(FAKE_RECEIVED_ID);
+    first.unmount();
+
+    await backend.recordEvent({ id: null, referral_id: FAKE_RECEIVED_ID, kind: 'accepted', occurred_on: '2026-11-25', partner_id: 'p-ocmw-jette', worker_id: null, reason: null });
+    const second = render(Today, { backend, vocabularies, onOpenReferral });
+    const item = await vi.waitFor(() => {
+      const l = document.querySelector(`[data-received="${FAKE_RECEIVED_ID}"]`) as HTMLElement;
+      expect(l).toBeTruthy();
+      return l.closest('li') as HTMLElement;
+    });
+    expect(item.textContent).toContain(nlMain.referralState.accepted);
+    second.unmount();
+
+    await backend.recordEvent({ id: null, referral_id: FAKE_RECEIVED_ID, kind: 'first_contact', occurred_on: '2026-11-25', partner_id: 'p-ocmw-jette', worker_id: null, reason: null });
+    render(Today, { backend, vocabularies, onOpenReferral });
+    await vi.waitFor(() => expect(document.getElementById('today-incoming')).toBeTruthy());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelector(`[data-received="${FAKE_RECEIVED_ID}"]`)).toBeNull();
+  });
+});

@@ -1602,6 +1602,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         follow_ups_due: followUps.filter((f) => !f.done_on && f.due_on <= FAKE_TODAY),
         incoming_waiting: waiting.filter((r) => r.to_partner_id === ME.partner_id),
         sent_waiting: waiting.filter((r) => r.from_partner_id === ME.partner_id),
+        received_accepted: referrals.filter((r) => r.origin === 'received' && r.state === 'accepted'),
       };
     },
   };

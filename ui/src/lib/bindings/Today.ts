@@ -14,4 +14,10 @@ incoming_waiting: Array<Referral>,
 /**
  * Referrals the worker's partner sent, waiting for first contact.
  */
-sent_waiting: Array<Referral>, };
+sent_waiting: Array<Referral>, 
+/**
+ * Referrals received from partners in other stores and accepted here, waiting for the
+ * first contact (the sender's open referrals, as this store holds them). Empty for a
+ * role that does not exchange.
+ */
+received_accepted: Array<Referral>, };
