@@ -307,9 +307,31 @@ fn a_warm_referral_travels_by_bundle_to_the_caw_back_and_to_the_coordinator() {
     let to_caw = status.as_array().unwrap().iter().find(|p| p["name"] == CAW).unwrap();
     assert_eq!(to_caw["unconfirmed"], 0, "{status}");
 
-    // The coordinator imports both streams at once.
-    let s = coord.import(&[&f("ocmw-coord.json"), &f("caw-coord.json")]);
-    assert_eq!(s.len(), 2);
+    // The OCMW's list of the referral's events: who recorded each, and that the CAW's
+    // came from elsewhere.
+    let events = ocmw.json(&["exchange", "events", &rid]);
+    let from_caw: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["partner_id"] == caw.id.as_str() && !e["received_at"].is_null())
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(from_caw, ["accepted", "first_contact"], "{events}");
+
+    // The coordinator imports both streams at once (as a person reads it: the text output).
+    let out = coord
+        .t
+        .cmd()
+        .args(["exchange", "import"])
+        .arg(f("ocmw-coord.json"))
+        .arg(f("caw-coord.json"))
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("from {OCMW}: 1 new referral(s), 3 new event(s)")), "{text}");
+    assert!(text.contains(&format!("from {CAW}: 0 new referral(s), 2 new event(s)")), "{text}");
     check_coordinator(&coord, &ocmw, &caw, &rid);
 
     // No bundle holds a case field in the clear.
