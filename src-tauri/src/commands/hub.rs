@@ -12,8 +12,9 @@ use crate::error::AppResult;
 use crate::hub_sync::HubSyncStatus;
 use crate::state::{AppState, blocking, with_store};
 
-/// A CA bundle is a few kilobytes.
-const MAX_CA_BYTES: u64 = 64 * 1024;
+/// A CA certificate is a few kilobytes; the PEM goes back through `set_hub`, whose strings
+/// `ipc_limits` bounds, so a larger file is refused here, when it is picked.
+const MAX_CA_BYTES: u64 = crate::ipc_limits::MAX_STRING_CHARS as u64;
 
 /// A CA certificate picked in the open dialog.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
