@@ -903,4 +903,13 @@ fn a_partner_missing_from_the_hub_holds_up_no_one_else() {
     let s = sync(&ocmw);
     assert_eq!(posted(&s), 1, "the receipt for the CAW: {s}");
     assert!(ocmw.json(&["hub", "status"])["last_error"].is_null());
+
+    // The hub gone: the round cannot start, and says where it tried.
+    let mut pg = pg;
+    pg.stop();
+    let out = caw.run(&["hub", "sync"]);
+    assert_exit(&out, 23);
+    let (kind, message) = error_of(&out);
+    assert_eq!(kind, "hub_unavailable");
+    assert!(message.contains(&format!("127.0.0.1:{}", pg.port)), "{message}");
 }
