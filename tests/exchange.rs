@@ -732,6 +732,11 @@ fn a_warm_referral_travels_through_a_real_hub() {
     let ocmw_hub_config: HubConfig = pg.config("ocmw_jette", &hub_password("ocmw_jette"));
     let mut as_ocmw = Hub::connect(&ocmw_hub_config).unwrap();
     let bad_seq = as_ocmw.post(caw_id, env2_id, &serde_json::to_vec(&tampered).unwrap()).unwrap();
+    // And an unsigned copy (under another id on the hub, which refuses other bytes under an
+    // id that waits).
+    let mut unsigned = env2.clone();
+    unsigned["signature"] = Value::String(String::new());
+    let unsigned_seq = as_ocmw.post(caw_id, Uuid::now_v7(), &serde_json::to_vec(&unsigned).unwrap()).unwrap();
     let (_, rid3) = send_warm_referral_again(&ocmw);
     let s = sync(&ocmw);
     assert!(posted(&s) >= 1, "{s}");
@@ -739,13 +744,17 @@ fn a_warm_referral_travels_through_a_real_hub() {
     let caw_before = caw.show(&rid);
     let s = caw.json(&["hub", "sync"]);
     let refused = s["refused"].as_array().unwrap();
-    assert_eq!(refused.len(), 1, "{s}");
-    assert_eq!(refused[0]["seq"], bad_seq);
-    assert_eq!(refused[0]["kind"], "invalid_signature");
-    assert_eq!(refused[0]["sender"], ocmw.id.as_str());
+    assert_eq!(refused.len(), 2, "{s}");
+    assert_eq!((&refused[0]["seq"], &refused[1]["seq"]), (&Value::from(bad_seq), &Value::from(unsigned_seq)));
+    for r in refused {
+        assert_eq!(r["kind"], "invalid_signature", "{r}");
+        assert_eq!(r["sender"], ocmw.id.as_str());
+    }
     let msg = refused[0]["message"].as_str().unwrap();
-    assert!(msg.contains("changed") || msg.contains("signed"), "{msg}");
-    assert_eq!(s["referrals"], 1, "the good envelope after it went through: {s}");
+    assert!(msg.contains("the envelope was changed or not signed by its sender"), "{msg}");
+    let msg = refused[1]["message"].as_str().unwrap();
+    assert!(msg.contains("not an Ed25519 signature"), "{msg}");
+    assert_eq!(s["referrals"], 1, "the good envelope after them went through: {s}");
     assert_exit(&caw.run(&["referrals", "show", &rid2]), 9);
     assert_eq!(caw.show(&rid3)["referral"]["state"], "sent");
     assert_eq!(caw.show(&rid), caw_before);
@@ -824,6 +833,11 @@ fn a_warm_referral_travels_through_a_real_hub() {
     drop(watch);
     assert_eq!(caw.show(&rid4)["referral"]["state"], "sent");
     caw.audit_verifies();
+
+    // The server's log holds nothing of the cases either.
+    let log = pg.log();
+    assert!(!log.is_empty());
+    assert_absent("the hub server's log", log.as_bytes(), &needles);
 }
 
 /// A `hub sync --watch` process, stopped (by its own handle) when the test ends or fails.
