@@ -529,7 +529,7 @@ fn hub_admin(args: &[&str], partner_password: Option<&str>) -> Output {
     c.output().unwrap()
 }
 
-/// A started hub, its schema installed and the three partners added with the CLI, and each
+/// A started hub, its schema installed and the partners added with the CLI, and each
 /// store connected to it.
 fn hub_network(orgs: &[(&Org, &str)]) -> PgServer {
     let pg = PgServer::start();
