@@ -341,6 +341,35 @@ fn a_warm_referral_travels_by_bundle_to_the_caw_back_and_to_the_coordinator() {
         assert!(bytes.len() > 200, "{name}");
         assert_absent(name, &bytes, &needles);
     }
+
+    // Crossing answers: the OCMW withdraws a second referral while the CAW accepts it; once
+    // the bundles crossed, both stores hold the same events and the same state (the
+    // acceptance that came too late is kept, flagged as a conflict).
+    let (_, rid2) = send_warm_referral_again(&ocmw);
+    ocmw.export_to(&caw, &f("2-ocmw-caw.json"));
+    caw.import(&[&f("2-ocmw-caw.json")]);
+    caw.json(&["referrals", "event", &rid2, "accepted", "--on", "18/03/2026"]);
+    ocmw.json(&["referrals", "event", &rid2, "withdrawn", "--on", "17/03/2026"]);
+    caw.export_to(&ocmw, &f("2-caw-ocmw.json"));
+    ocmw.export_to(&caw, &f("2-ocmw-caw-b.json"));
+    ocmw.import(&[&f("2-caw-ocmw.json")]);
+    caw.import(&[&f("2-ocmw-caw-b.json")]);
+    let view = |o: &Org| {
+        let v = o.show(&rid2);
+        let events: Vec<Value> = v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| serde_json::json!([e["id"], e["kind"], e["occurred_on"], e["partner_id"], e["flags"]]))
+            .collect();
+        (v["referral"]["state"].clone(), v["referral"]["ended_on"].clone(), events)
+    };
+    let (here, there) = (view(&ocmw), view(&caw));
+    assert_eq!(here, there);
+    assert_eq!(here.0, "withdrawn", "{here:?}");
+    assert_eq!(here.1, "2026-03-17");
+    let accepted = here.2.iter().find(|e| e[1] == "accepted").unwrap();
+    assert_eq!(accepted[4], serde_json::json!(["conflict"]), "{accepted}");
 }
 
 /// A bundle file changed by `change` (on its JSON), written beside it.
