@@ -947,6 +947,24 @@ fn a_partner_missing_from_the_hub_holds_up_no_one_else() {
     assert_eq!(posted(&s), 1, "the receipt for the CAW: {s}");
     assert!(ocmw.json(&["hub", "status"])["last_error"].is_null());
 
+    // Connecting needs the password apart from the URL, never in it.
+    let ca = pg.ca_file();
+    let with_password = format!("postgres://caw_brussel:{}@127.0.0.1:{}/hub", "s3cret-in-url", pg.port);
+    let out = caw.run(&["hub", "connect", "--url", &with_password, "--ca-cert", ca.to_str().unwrap()]);
+    assert_exit(&out, 8);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("s3cret-in-url"));
+    let url = pg.url("caw_brussel");
+    let out = caw
+        .t
+        .cmd()
+        .env_remove("SCHAKEL_HUB_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .args(["--json", "hub", "connect", "--url", &url, "--ca-cert", ca.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_exit(&out, 8);
+    assert_eq!(caw.json(&["hub", "status"])["configured"], true, "the hub set before stays");
+
     // The hub gone: the round cannot start, and says where it tried.
     let mut pg = pg;
     pg.stop();
