@@ -96,6 +96,9 @@ test('a warm referral goes OCMW → CAW (app) → OCMW by bundles', { timeout: 3
           const text = await results.getText();
           assert.ok(text.includes(path.basename(bundle)), text);
           assert.match(text, /1 nieuwe doorverwijzing/, text);
+          // The second file picked is a card, not a bundle: refused alone, nothing of it imported.
+          assert.ok(text.includes(t('exchange.result.refused').replace('{file}', path.basename(ocmw.card))), text);
+          assert.ok(text.includes(t('errors.validation')), text);
           // The OCMW's last envelope arrived just now, in the Belgian format.
           const row = await (await $(`tr[data-partner="${ocmw.id}"]`)).getText();
           assert.match(row, /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/, row);
@@ -186,7 +189,7 @@ test('a warm referral goes OCMW → CAW (app) → OCMW by bundles', { timeout: 3
           await app.screenshot('exchange-exported');
         });
       },
-      { store: caw.store, env: { SCHAKEL_OPEN_FILES: bundle, SCHAKEL_EXPORT_DIR: exportDir } },
+      { store: caw.store, env: { SCHAKEL_OPEN_FILES: [bundle, ocmw.card].join(path.delimiter), SCHAKEL_EXPORT_DIR: exportDir } },
     );
 
     // The OCMW reads the CAW's answer: accepted and met, on the CAW's dates.
