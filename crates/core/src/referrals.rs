@@ -593,6 +593,22 @@ impl Writer<'_> {
                 Err(Error::Conflict(format!("event {id} already exists with other content")))
             };
         }
+        // An answer dated before the sending: say so in words the worker recognises (the
+        // fold would only say the referral "is draft" on that date).
+        if e.kind.side() == Side::Receiver || matches!(e.kind, EventKind::Withdrawn | EventKind::Expired) {
+            let sent_on: Option<String> = self
+                .conn
+                .prepare_cached("SELECT sent_on FROM referral WHERE id = ?1")?
+                .query_row([e.referral_id], |r| r.get(0))?;
+            if let Some(sent_on) = sent_on.map(|s| dates::from_sql("sent_on", &s)).transpose()?
+                && e.occurred_on < sent_on
+            {
+                return Err(Error::validation(
+                    "occurred_on",
+                    format!("lies before the referral was sent ({})", dates::format_be(sent_on)),
+                ));
+            }
+        }
         let owner = owner_of(e.kind, from, to);
         if partner != owner {
             let side = if e.kind.side() == Side::Sender { "sending" } else { "receiving" };

@@ -299,9 +299,30 @@ pub fn hub(path: &Path, c: HubStoreCmd, o: Out) -> CliResult {
             let cfg = store
                 .hub_config()?
                 .ok_or_else(|| CliError::Input("no hub set: schakel hub connect".into()))?;
-            let mut hub = Hub::connect(&cfg)?;
+            let mut hub = Some(Hub::connect(&cfg)?);
             loop {
-                let s = store.sync_hub(&mut hub)?;
+                // With --watch, a passing failure (the hub away, a partner it refuses, the
+                // store busy) is reported and the next round tried; once, it ends the command.
+                let round = match hub.as_mut() {
+                    Some(h) => store.sync_hub(h),
+                    None => Hub::connect(&cfg).and_then(|mut h| {
+                        let r = store.sync_hub(&mut h);
+                        hub = Some(h);
+                        r
+                    }),
+                };
+                let s = match round {
+                    Ok(s) => s,
+                    Err(e) if watch.is_some() && passing(&e) => {
+                        eprintln!("{}: {e}", e.kind().as_str());
+                        if e.kind() == schakel_core::ErrorKind::HubUnavailable {
+                            hub = None;
+                        }
+                        std::thread::sleep(Duration::from_secs(watch.unwrap_or(60).clamp(1, 300)));
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 o.emit(&s, |s| {
                     let posted: u32 = s.posted.iter().map(|(_, n)| n).sum();
                     println!(
@@ -320,11 +341,21 @@ pub fn hub(path: &Path, c: HubStoreCmd, o: Out) -> CliResult {
                     }
                 });
                 let Some(secs) = watch else { break };
-                hub.wait_for_wakeup(Duration::from_secs(secs.max(1)))?;
+                if let Some(h) = hub.as_mut()
+                    && h.wait_for_wakeup(Duration::from_secs(secs.max(1))).is_err()
+                {
+                    hub = None;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// A failure the next round may not meet.
+fn passing(e: &schakel_core::Error) -> bool {
+    use schakel_core::ErrorKind as K;
+    matches!(e.kind(), K::HubUnavailable | K::HubRefused | K::StoreLocked)
 }
 
 fn when(ms: Option<i64>) -> String {

@@ -379,3 +379,19 @@ fn a_clock_ahead_and_crossing_answers_are_flagged_in_the_figures_not_left_out() 
     assert_eq!(kpis.flagged[0].referral_id, referral);
     assert_eq!(kpis.flagged[0].flags, vec![crate::exchange::flags::EventFlag::ClockAhead]);
 }
+
+#[test]
+fn an_answer_dated_before_the_sending_is_refused_in_words() {
+    let mut n = net();
+    let caw_id = n.ids[1];
+    let (referral, _) = send_warm_referral(&mut n);
+    n.caw.import_bundle(&export(&mut n.ocmw, caw_id)).expect("import");
+    let e = n.caw.write(|w| w.record_event(&event(referral, EventKind::Accepted, d(3)))).unwrap_err();
+    match e {
+        crate::Error::Validation { field, reason } => {
+            assert_eq!(field, "occurred_on");
+            assert!(reason.contains("04/11/2026"), "{reason}");
+        }
+        other => panic!("{other}"),
+    }
+}
