@@ -98,7 +98,7 @@ test('a warm referral goes OCMW → CAW (app) → OCMW by bundles', { timeout: 3
           assert.match(text, /1 nieuwe doorverwijzing/, text);
           // The second file picked is a card, not a bundle: refused alone, nothing of it imported.
           assert.ok(text.includes(t('exchange.result.refused').replace('{file}', path.basename(ocmw.card))), text);
-          assert.ok(text.includes(t('errors.validation')), text);
+          assert.ok(text.includes(t('exchange.result.notABundle')), text);
           // The OCMW's last envelope arrived just now, in the Belgian format.
           const row = await (await $(`tr[data-partner="${ocmw.id}"]`)).getText();
           assert.match(row, /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/, row);
