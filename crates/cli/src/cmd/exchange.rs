@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use schakel_core::exchange::hub::Hub;
-use schakel_core::exchange::{HubSettings, Shared, read_bundle, write_bundle};
+use schakel_core::exchange::{HubSettings, Shared, bundle_file_name, read_bundle, write_bundle};
 use serde_json::json;
 
 use crate::exit::{CliError, CliResult};
@@ -368,21 +368,12 @@ fn when(ms: Option<i64>) -> String {
     }
 }
 
-/// `schakel-OCMW-Jette-naar-CAW-Brussel-20261126-1405.json`: ASCII letters, digits and dashes.
-fn bundle_file_name(from: &str, to: &str, at_ms: i64) -> String {
-    let slug = |s: &str| {
-        let mut out = String::new();
-        for c in s.chars() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c);
-            } else if !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-        out.trim_matches('-').chars().take(40).collect::<String>()
-    };
-    let at = chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y%m%d-%H%M%S").to_string())
-        .unwrap_or_default();
-    format!("schakel-{}-naar-{}-{at}.json", slug(from), slug(to))
+/// A flag in words, for the text output (`exchange events`, `kpi referrals`).
+pub fn flag_words(f: schakel_core::exchange::flags::EventFlag) -> &'static str {
+    use schakel_core::exchange::flags::EventFlag;
+    match f {
+        EventFlag::DatedAfterRecording => "dated after recording",
+        EventFlag::ClockAhead => "clock ahead",
+        EventFlag::Conflict => "crossing answers: left out of the state",
+    }
 }

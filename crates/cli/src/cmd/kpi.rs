@@ -91,17 +91,7 @@ pub fn run(path: &Path, c: KpiCmd, o: Out) -> CliResult {
         if r.flagged_total > 0 {
             println!("\nDates or clocks that do not add up (counted as recorded): {}", r.flagged_total);
             for f in r.flagged.iter().take(20) {
-                let flags: Vec<&str> = f
-                    .flags
-                    .iter()
-                    .map(|f| match f {
-                        schakel_core::exchange::flags::EventFlag::DatedAfterRecording => {
-                            "dated after recording"
-                        }
-                        schakel_core::exchange::flags::EventFlag::ClockAhead => "clock ahead",
-                        schakel_core::exchange::flags::EventFlag::Conflict => "crossing answers",
-                    })
-                    .collect();
+                let flags: Vec<&str> = f.flags.iter().map(|f| super::exchange::flag_words(*f)).collect();
                 println!(
                     "  {}  {:<13} {}  {} → {}  {}",
                     if f.case_code.is_empty() { "(reported)" } else { f.case_code.as_str() },

@@ -187,25 +187,28 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
         .map_err(|e| Error::validation("bundle", format!("not a Schakel bundle (or a damaged one): {e}")))
 }
 
+/// A name as part of a suggested file name: ASCII letters, digits and single dashes, at most
+/// 40 characters.
+pub fn file_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').chars().take(40).collect()
+}
+
 /// The suggested name of a bundle file, the same in the CLI and the app:
 /// `schakel-OCMW-Jette-naar-CAW-Brussel-20261126-140512.json` (ASCII letters, digits and
 /// dashes; the time is local).
 pub fn bundle_file_name(from: &str, to: &str, at_ms: i64) -> String {
-    let slug = |s: &str| {
-        let mut out = String::new();
-        for c in s.chars() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c);
-            } else if !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-        out.trim_matches('-').chars().take(40).collect::<String>()
-    };
     let at = chrono::DateTime::from_timestamp_millis(at_ms)
         .map(|t| t.with_timezone(&chrono::Local).format("%Y%m%d-%H%M%S").to_string())
         .unwrap_or_default();
-    format!("schakel-{}-naar-{}-{at}.json", slug(from), slug(to))
+    format!("schakel-{}-naar-{}-{at}.json", file_slug(from), file_slug(to))
 }
 
 /// Which sealed-but-unconfirmed items go again.
@@ -383,6 +386,33 @@ pub(crate) fn shared_of(conn: &rusqlite::Connection, referral_id: Uuid) -> Resul
         .optional()?)
 }
 
+/// Stores what goes (or came) with a referral, replacing an earlier choice.
+pub(crate) fn put_shared(w: &Writer<'_>, referral_id: Uuid, owner: Uuid, s: &Shared) -> Result<()> {
+    w.conn
+        .prepare_cached(
+            "INSERT INTO referral_shared (referral_id, owner_partner_id, age_band_code, household_type_code,
+               municipality_code, contact_language_code, interpreter, handover_note, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (referral_id) DO UPDATE SET age_band_code = excluded.age_band_code,
+               household_type_code = excluded.household_type_code,
+               municipality_code = excluded.municipality_code,
+               contact_language_code = excluded.contact_language_code,
+               interpreter = excluded.interpreter, handover_note = excluded.handover_note",
+        )?
+        .execute(rusqlite::params![
+            referral_id,
+            owner,
+            s.age_band,
+            s.household_type,
+            s.municipality,
+            s.contact_language,
+            s.interpreter,
+            s.handover_note,
+            w.now
+        ])?;
+    Ok(())
+}
+
 /// The longest handover note.
 pub const MAX_HANDOVER_NOTE_CHARS: usize = 2_000;
 
@@ -534,23 +564,7 @@ fn apply_referral(
     if origin == ReferralOrigin::Received {
         let shared = r.shared.clone().unwrap_or_default();
         check_shared(w, &shared)?;
-        w.conn
-            .prepare_cached(
-                "INSERT INTO referral_shared (referral_id, owner_partner_id, age_band_code, household_type_code,
-                   municipality_code, contact_language_code, interpreter, handover_note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(rusqlite::params![
-                r.id,
-                r.from_partner_id,
-                shared.age_band,
-                shared.household_type,
-                shared.municipality,
-                shared.contact_language,
-                shared.interpreter,
-                shared.handover_note,
-                w.now
-            ])?;
+        put_shared(w, r.id, r.from_partner_id, &shared)?;
     }
     s.referrals += 1;
     Ok(())

@@ -23,7 +23,8 @@ pub mod share;
 pub mod sync;
 
 pub use bundle::{
-    BUNDLE_FORMAT, Bundle, ExportSummary, ImportSummary, bundle_file_name, read_bundle, write_bundle,
+    BUNDLE_FORMAT, Bundle, ExportSummary, ImportSummary, bundle_file_name, file_slug, read_bundle,
+    write_bundle,
 };
 pub use envelope::{ENVELOPE_FORMAT, Envelope, Opened};
 pub use identity::{Fingerprint, IdentityCard, OwnIdentity, PinOutcome, PinnedKey, PreviousKey};

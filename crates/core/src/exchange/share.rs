@@ -6,7 +6,7 @@
 use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
-use super::bundle::{check_shared, shared_of};
+use super::bundle::{check_shared, put_shared, shared_of};
 use super::payload::Shared;
 use crate::error::{Error, Result};
 use crate::store::{Store, Writer};
@@ -44,28 +44,7 @@ impl Writer<'_> {
             self.check_text("referral", referral_id, "handover_note", note)?;
         }
         let owner = crate::cases::case_owner(self.conn, case_id)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO referral_shared (referral_id, owner_partner_id, age_band_code, household_type_code,
-                   municipality_code, contact_language_code, interpreter, handover_note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (referral_id) DO UPDATE SET age_band_code = excluded.age_band_code,
-                   household_type_code = excluded.household_type_code,
-                   municipality_code = excluded.municipality_code,
-                   contact_language_code = excluded.contact_language_code,
-                   interpreter = excluded.interpreter, handover_note = excluded.handover_note",
-            )?
-            .execute(rusqlite::params![
-                referral_id,
-                owner,
-                shared.age_band,
-                shared.household_type,
-                shared.municipality,
-                shared.contact_language,
-                shared.interpreter,
-                shared.handover_note,
-                self.now
-            ])?;
+        put_shared(self, referral_id, owner, &shared)?;
         let fields: Vec<&str> = [
             ("age_band", shared.age_band.is_some()),
             ("household_type", shared.household_type.is_some()),
