@@ -87,6 +87,40 @@ fn day_of(ms: i64) -> NaiveDate {
 }
 
 impl Store {
+    /// One referral with its events and what may be recorded next, for any referral this
+    /// store holds (a received one has no case here). Case work.
+    pub fn referral_with_events(&self, id: Uuid) -> Result<ReferralWithEvents> {
+        let r = self.referral(id)?;
+        self.with_events(r)
+    }
+
+    /// The events and the next steps. A step of a partner that works in another store (a
+    /// pinned key) is that partner's to record there, and arrives with its bundle: it is
+    /// not offered here.
+    fn with_events(&self, r: crate::referrals::Referral) -> Result<ReferralWithEvents> {
+        let events = self.referral_events(r.id)?;
+        let me = self.self_partner_id()?;
+        let mut next = possible_events(
+            r.mode,
+            r.from_partner_id,
+            r.to_partner_id,
+            &events,
+            self.today(),
+            crate::dates::now_ms(),
+        );
+        let mut elsewhere = Vec::new();
+        for n in &next {
+            if n.partner_id != me && crate::exchange::outbox::is_exchange_partner(self.conn(), n.partner_id)?
+            {
+                elsewhere.push(n.kind);
+            }
+        }
+        next.retain(|n| !elsewhere.contains(&n.kind));
+        Ok(ReferralWithEvents { referral: r, events, next })
+    }
+}
+
+impl Store {
     /// Everything about one case. The view goes into the audit log (once per visit:
     /// reading the same case again right after is not a new entry).
     pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
@@ -96,16 +130,7 @@ impl Store {
         let notes = self.notes(case_id)?;
         let mut referrals = Vec::new();
         for r in self.referrals_of_case(case_id)? {
-            let events = self.referral_events(r.id)?;
-            let next = possible_events(
-                r.mode,
-                r.from_partner_id,
-                r.to_partner_id,
-                &events,
-                self.today(),
-                crate::dates::now_ms(),
-            );
-            referrals.push(ReferralWithEvents { referral: r, events, next });
+            referrals.push(self.with_events(r)?);
         }
         let rights = self.rights_checks(case_id)?;
         let follow_ups = self.follow_ups_of_case(case_id)?;

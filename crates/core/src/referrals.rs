@@ -609,6 +609,14 @@ impl Writer<'_> {
                 ));
             }
         }
+        if partner != self.actor.partner_id
+            && crate::exchange::outbox::is_exchange_partner(self.conn, partner)?
+        {
+            return Err(Error::validation(
+                "partner",
+                "this partner works in its own store: it records this there, and it arrives with its bundle",
+            ));
+        }
         let owner = owner_of(e.kind, from, to);
         if partner != owner {
             let side = if e.kind.side() == Side::Sender { "sending" } else { "receiving" };
@@ -867,6 +875,20 @@ impl Store {
              WHERE r.to_partner_id = ?1 AND r.state = 'sent' ORDER BY r.sent_on LIMIT ?2"
         ))?;
         let rows = stmt.query_map((partner_id, limit), referral_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Referrals received from partners in other stores and accepted here, waiting for the
+    /// first contact (those still waiting for an answer are in [`Store::incoming_waiting`]).
+    pub fn received_accepted(&self, limit: u32) -> Result<Vec<Referral>> {
+        self.require(crate::access::Permission::CaseWork)?;
+        let me = self.self_partner_id()?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {REFERRAL_COLS} FROM {REFERRAL_FROM}
+             WHERE r.to_partner_id = ?1 AND r.state = 'accepted' AND r.origin = 'received'
+             ORDER BY r.sent_on LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map((me, limit), referral_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

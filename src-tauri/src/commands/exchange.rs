@@ -15,7 +15,6 @@ use schakel_core::exchange::{
     ExchangePartner, ExportSummary, ImportSummary, Shared, bundle_file_name, read_bundle, write_bundle,
 };
 use schakel_core::privacy::WarningOverride;
-use schakel_core::referrals::possible_events;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use uuid::Uuid;
@@ -206,18 +205,9 @@ pub async fn referral_shared(app: AppHandle, referral: Uuid) -> AppResult<Option
 #[tauri::command]
 pub async fn referral_view(app: AppHandle, referral: Uuid) -> AppResult<ReferralView> {
     with_store(app, move |store| {
-        let r = store.referral(referral)?;
-        let events = store.referral_events(referral)?;
-        let next = possible_events(
-            r.mode,
-            r.from_partner_id,
-            r.to_partner_id,
-            &events,
-            store.today(),
-            schakel_core::dates::now_ms(),
-        );
+        let with_events = store.referral_with_events(referral)?;
         let shared = store.referral_shared(referral)?;
-        Ok(ReferralView { referral: ReferralWithEvents { referral: r, events, next }, shared })
+        Ok(ReferralView { referral: with_events, shared })
     })
     .await
 }

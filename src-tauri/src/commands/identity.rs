@@ -121,7 +121,7 @@ pub async fn export_own_card(app: AppHandle) -> AppResult<Option<String>> {
     let card = with_store(app.clone(), |store| store.identity_card()).await?;
     let text = serde_json::to_string_pretty(&card)
         .map_err(|e| AppError::Core(schakel_core::Error::validation("card", e.to_string())))?;
-    let suggested = format!("schakel-kaart-{}.json", slug(&card.partner_name));
+    let suggested = format!("schakel-kaart-{}.json", schakel_core::exchange::file_slug(&card.partner_name));
     let dialog_app = app.clone();
     blocking(app, move |_| {
         let Some(path) = dialogs::save_path(&dialog_app, &suggested, "Schakel card", "json")? else {
@@ -212,19 +212,6 @@ pub async fn set_exchange_coordinator(app: AppHandle, partner: Option<Uuid>) -> 
     with_store(app, move |store| store.set_exchange_coordinator(partner)).await
 }
 
-/// ASCII letters, digits and dashes, for a suggested file name.
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').chars().take(40).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,7 +231,7 @@ mod tests {
 
     #[test]
     fn suggested_names_are_plain() {
-        assert_eq!(slug("CAW Brussel (Noord)"), "CAW-Brussel-Noord");
-        assert_eq!(slug("OCMW Sint-Gillis"), "OCMW-Sint-Gillis");
+        assert_eq!(schakel_core::exchange::file_slug("CAW Brussel (Noord)"), "CAW-Brussel-Noord");
+        assert_eq!(schakel_core::exchange::file_slug("OCMW Sint-Gillis"), "OCMW-Sint-Gillis");
     }
 }

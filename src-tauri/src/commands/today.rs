@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use schakel_core::follow_ups::FollowUp;
-use schakel_core::referrals::{Referral, ReferralState};
+use schakel_core::referrals::Referral;
 use serde::Serialize;
 use tauri::AppHandle;
 
@@ -37,15 +37,7 @@ pub async fn today(app: AppHandle, limit: Option<u32>) -> AppResult<Today> {
     with_store(app, move |store| {
         let today = store.today();
         let actor = store.actor();
-        let mut received_accepted = Vec::new();
-        for p in store.exchange_partners().unwrap_or_default() {
-            received_accepted.extend(
-                store.sent_waiting(p.partner_id, limit)?.into_iter().filter(|r| {
-                    r.to_partner_id == Some(actor.partner_id) && r.state == ReferralState::Accepted
-                }),
-            );
-        }
-        received_accepted.truncate(limit as usize);
+        let received_accepted = store.received_accepted(limit)?;
         Ok(Today {
             today,
             follow_ups_due: store.due_follow_ups(today, Some(actor.worker_id), limit)?,

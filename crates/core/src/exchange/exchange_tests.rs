@@ -395,3 +395,43 @@ fn an_answer_dated_before_the_sending_is_refused_in_words() {
         other => panic!("{other}"),
     }
 }
+
+#[test]
+fn each_side_is_offered_and_may_record_only_its_own_steps() {
+    let mut n = net();
+    let [ocmw_id, caw_id, _] = n.ids;
+    let (referral, _) = send_warm_referral(&mut n);
+    n.caw.import_bundle(&export(&mut n.ocmw, caw_id)).expect("import");
+    let kinds = |s: &Store| -> Vec<EventKind> {
+        s.referral_with_events(referral).expect("view").next.iter().map(|n| n.kind).collect()
+    };
+    // The CAW answers; it is not offered the OCMW's steps (withdrawing, its warm steps).
+    let at_caw = kinds(&n.caw);
+    assert!(at_caw.contains(&EventKind::Accepted) && at_caw.contains(&EventKind::Declined), "{at_caw:?}");
+    assert!(
+        !at_caw.contains(&EventKind::Withdrawn) && !at_caw.contains(&EventKind::AppointmentMade),
+        "{at_caw:?}"
+    );
+    // The OCMW is not offered the CAW's answers: they arrive with its bundle.
+    let at_ocmw = kinds(&n.ocmw);
+    assert!(at_ocmw.contains(&EventKind::Withdrawn), "{at_ocmw:?}");
+    assert!(!at_ocmw.contains(&EventKind::Accepted), "{at_ocmw:?}");
+    // Recording for the other partner is refused on both sides.
+    let mut on_behalf = event(referral, EventKind::Accepted, d(6));
+    on_behalf.partner_id = Some(caw_id);
+    let e = n.ocmw.write(|w| w.record_event(&on_behalf)).unwrap_err();
+    assert!(matches!(&e, crate::Error::Validation { field, .. } if field == "partner"), "{e}");
+    let mut on_behalf = event(referral, EventKind::Withdrawn, d(6));
+    on_behalf.partner_id = Some(ocmw_id);
+    assert!(n.caw.write(|w| w.record_event(&on_behalf)).is_err());
+
+    // Accepted at the CAW: it waits there for the first contact.
+    assert!(n.caw.received_accepted(10).expect("list").is_empty());
+    n.caw.write(|w| w.record_event(&event(referral, EventKind::Accepted, d(6)))).expect("accept");
+    let waiting = n.caw.received_accepted(10).expect("list");
+    assert_eq!(waiting.iter().map(|r| r.id).collect::<Vec<_>>(), vec![referral]);
+    assert!(
+        n.ocmw.received_accepted(10).expect("list").is_empty(),
+        "the sender's own referral is not received"
+    );
+}

@@ -275,7 +275,7 @@ fn jsonl_with_every_type_imports_and_events_are_idempotent() {
     assert!(p[2].reason.contains("unknown field(s) phone"), "{p:?}");
     assert!(p[3].reason.contains("version 7"), "{p:?}");
     assert!(p[4].reason.contains("not found"), "{p:?}");
-    assert!(p[5].reason.contains("cannot become completed"), "{p:?}");
+    assert!(p[5].reason.contains("before the referral was sent"), "{p:?}");
     assert!(p[6].reason.contains("JSON object"), "{p:?}");
     assert!(p[7].reason.contains("not in the store"), "{p:?}");
     assert_eq!(s.partners().unwrap().len(), partners);
