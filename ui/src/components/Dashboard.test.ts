@@ -56,3 +56,43 @@ describe('Dashboard', () => {
     );
   });
 });
+
+describe('Dashboard, flagged referrals', () => {
+  it('lists referrals whose dates or clocks do not add up, with the reason, and hides the list when there are none', async () => {
+    const backend = createFakeBackend();
+    await backend.unlock(FAKE_PASSPHRASE);
+    const session = await backend.session();
+    const real = backend.referralKpis.bind(backend);
+    vi.spyOn(backend, 'referralKpis').mockImplementation(async (f) => ({
+      ...(await real(f)),
+      flagged: [
+        {
+          referral_id: 'r-x',
+          case_id: null,
+          case_code: '',
+          from: 'p-ocmw-jette',
+          to: 'p-caw-brussel',
+          life_domain: 'housing',
+          state: 'accepted',
+          sent_on: '2026-11-04',
+          flags: ['clock_ahead'],
+        },
+      ],
+      flagged_total: 1,
+    }));
+    render(Dashboard, { backend, session, vocabularies: FAKE_VOCABULARIES, onOpen: vi.fn() });
+    const list = await waitFor(() => {
+      const el = document.getElementById('flagged-list');
+      expect(el).not.toBeNull();
+      return el as HTMLElement;
+    });
+    expect(list.textContent).toContain('04/11/2026');
+    expect(list.textContent).toContain('klok loopt voor');
+    expect(document.getElementById('flagged-title')?.textContent).toContain('1');
+  });
+
+  it('shows no flagged section when the core reports none', async () => {
+    await setup();
+    expect(document.getElementById('flagged-list')).toBeNull();
+  });
+});
