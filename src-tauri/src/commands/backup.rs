@@ -14,7 +14,6 @@ use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
-use crate::commands::stats::EXPORT_DIR_ENV;
 use crate::error::{AppError, AppResult};
 use crate::state::{blocking, with_store};
 
@@ -106,22 +105,7 @@ fn source(app: &AppHandle) -> AppResult<Option<PathBuf>> {
     Ok(Some(chosen.into_path().map_err(|_| AppError::Internal)?))
 }
 
-/// `SCHAKEL_EXPORT_DIR` in test mode, else the user's choice in a save dialog (`None` if
-/// cancelled). A name typed without an extension gets `.schakelbackup`, unless a file of
-/// that name exists (the dialog did not ask about that one).
+/// The backup file the user chooses (see `dialogs::save_path`).
 fn destination(app: &AppHandle, suggested: &str) -> AppResult<Option<PathBuf>> {
-    if let Some(dir) = crate::test_mode().then(|| std::env::var_os(EXPORT_DIR_ENV)).flatten() {
-        return Ok(Some(PathBuf::from(dir).join(suggested)));
-    }
-    let mut dialog = app.dialog().file().set_file_name(suggested).add_filter("Schakel backup", &[EXTENSION]);
-    if let Some(window) = app.get_webview_window("main") {
-        dialog = dialog.set_parent(&window);
-    }
-    let Some(chosen) = dialog.blocking_save_file() else { return Ok(None) };
-    let path = chosen.into_path().map_err(|_| AppError::Internal)?;
-    if path.extension().is_some() {
-        return Ok(Some(path));
-    }
-    let candidate = path.with_extension(EXTENSION);
-    Ok(Some(if candidate.try_exists().unwrap_or(true) { path } else { candidate }))
+    crate::dialogs::save_path(app, suggested, "Schakel backup", EXTENSION)
 }
