@@ -572,10 +572,12 @@ impl Writer<'_> {
         // Our own side's events are the acting worker's; on another partner's behalf, only
         // a worker id the caller names (ours would not belong to that partner).
         let worker = if partner == self.actor.partner_id { Some(self.actor.worker_id) } else { e.worker_id };
-        let (from, to, mode): (Uuid, Option<Uuid>, String) = self
+        let (from, to, mode, sent_on): (Uuid, Option<Uuid>, String, Option<String>) = self
             .conn
-            .prepare_cached("SELECT from_partner_id, to_partner_id, mode FROM referral WHERE id = ?1")?
-            .query_row([e.referral_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached(
+                "SELECT from_partner_id, to_partner_id, mode, sent_on FROM referral WHERE id = ?1",
+            )?
+            .query_row([e.referral_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?
             .ok_or_else(|| Error::not_found("referral", e.referral_id))?;
         let mode = ReferralMode::parse("mode", &mode)?;
@@ -595,19 +597,16 @@ impl Writer<'_> {
         }
         // An answer dated before the sending: say so in words the worker recognises (the
         // fold would only say the referral "is draft" on that date).
-        if e.kind.side() == Side::Receiver || matches!(e.kind, EventKind::Withdrawn | EventKind::Expired) {
-            let sent_on: Option<String> = self
-                .conn
-                .prepare_cached("SELECT sent_on FROM referral WHERE id = ?1")?
-                .query_row([e.referral_id], |r| r.get(0))?;
-            if let Some(sent_on) = sent_on.map(|s| dates::from_sql("sent_on", &s)).transpose()?
-                && e.occurred_on < sent_on
-            {
-                return Err(Error::validation(
-                    "occurred_on",
-                    format!("lies before the referral was sent ({})", dates::format_be(sent_on)),
-                ));
-            }
+        let answer =
+            e.kind.side() == Side::Receiver || matches!(e.kind, EventKind::Withdrawn | EventKind::Expired);
+        if answer
+            && let Some(sent_on) = sent_on.map(|s| dates::from_sql("sent_on", &s)).transpose()?
+            && e.occurred_on < sent_on
+        {
+            return Err(Error::validation(
+                "occurred_on",
+                format!("lies before the referral was sent ({})", dates::format_be(sent_on)),
+            ));
         }
         if partner != self.actor.partner_id
             && crate::exchange::outbox::is_exchange_partner(self.conn, partner)?
@@ -674,20 +673,16 @@ impl Writer<'_> {
     /// Re-derives a referral's state and dates from all its events (the lenient fold, so
     /// two stores with the same events agree) and stores them.
     pub(crate) fn rederive(&self, referral_id: Uuid, mode: ReferralMode) -> Result<Derived> {
-        use crate::exchange::flags::{EventFlag, of_event};
-        let mut facts = self.event_facts(referral_id)?;
-        let (d, skipped) = derive_lenient(mode, &mut facts);
-        let mut flags: u8 = if skipped.iter().any(Option::is_some) { EventFlag::Conflict.bit() } else { 0 };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT occurred_on, recorded_at, received_at FROM referral_event WHERE referral_id = ?1",
-        )?;
-        let rows = stmt.query_map([referral_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?))
+        use crate::exchange::flags::EventFlag;
+        let mut flags: u8 = 0;
+        let mut facts = self.event_facts_with(referral_id, |f, received_at| {
+            flags |= crate::exchange::flags::of_event(f.on, f.recorded_at, received_at)
+                .iter()
+                .fold(0, |b, f| b | f.bit());
         })?;
-        for row in rows {
-            let (on, recorded_at, received_at) = row?;
-            let on = dates::from_sql("occurred_on", &on)?;
-            flags |= of_event(on, recorded_at, received_at).iter().fold(0, |b, f| b | f.bit());
+        let (d, skipped) = derive_lenient(mode, &mut facts);
+        if skipped.iter().any(Option::is_some) {
+            flags |= EventFlag::Conflict.bit();
         }
         self.conn
             .prepare_cached(
@@ -721,8 +716,18 @@ impl Writer<'_> {
     }
 
     pub(crate) fn event_facts(&self, referral_id: Uuid) -> Result<Vec<EventFact>> {
+        self.event_facts_with(referral_id, |_, _| {})
+    }
+
+    /// The facts of a referral's events, each also shown to `each` with its arrival time
+    /// (one read for the state and the flags).
+    fn event_facts_with(
+        &self,
+        referral_id: Uuid,
+        mut each: impl FnMut(&EventFact, Option<i64>),
+    ) -> Result<Vec<EventFact>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, occurred_on, recorded_at, reason_code FROM referral_event WHERE referral_id = ?1",
+            "SELECT kind, occurred_on, recorded_at, reason_code, received_at FROM referral_event WHERE referral_id = ?1",
         )?;
         let rows = stmt.query_map([referral_id], |r| {
             Ok((
@@ -730,18 +735,21 @@ impl Writer<'_> {
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (kind, on, recorded_at, reason) = row?;
-            out.push(EventFact {
+            let (kind, on, recorded_at, reason, received_at) = row?;
+            let fact = EventFact {
                 kind: EventKind::parse("kind", &kind)
                     .map_err(|_| Error::StoreCorrupt("event kind".into()))?,
                 on: dates::from_sql("occurred_on", &on)?,
                 recorded_at,
                 reason,
-            });
+            };
+            each(&fact, received_at);
+            out.push(fact);
         }
         Ok(out)
     }

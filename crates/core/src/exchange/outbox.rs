@@ -50,8 +50,9 @@ impl ItemKind {
 
 /// The store's own partner, read inside a write.
 pub(crate) fn self_partner(conn: &Connection) -> Result<Uuid> {
-    let s: String =
-        conn.query_row("SELECT value FROM store_meta WHERE key = 'self_partner_id'", [], |r| r.get(0))?;
+    let s: String = conn
+        .prepare_cached("SELECT value FROM store_meta WHERE key = 'self_partner_id'")?
+        .query_row([], |r| r.get(0))?;
     crate::ids::parse_id("self_partner_id", &s)
         .map_err(|_| Error::StoreCorrupt("store_meta.self_partner_id".into()))
 }
@@ -111,6 +112,19 @@ pub(crate) fn after_local_event(
     _kind: EventKind,
     partner: Uuid,
 ) -> Result<()> {
+    // Most stores exchange with no one (and an import records many events): one look at
+    // the pinned keys first.
+    let exchanging = w
+        .conn
+        .prepare_cached(
+            "SELECT 1 FROM partner_key WHERE superseded_at IS NULL AND revoked_at IS NULL LIMIT 1",
+        )?
+        .query_row([], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if !exchanging {
+        return Ok(());
+    }
     let me = self_partner(w.conn)?;
     if partner != me {
         return Ok(());
