@@ -114,14 +114,21 @@ pub(crate) fn after_local_event(
 ) -> Result<()> {
     // Most stores exchange with no one (and an import records many events): one look at
     // the pinned keys first.
-    let exchanging = w
-        .conn
-        .prepare_cached(
-            "SELECT 1 FROM partner_key WHERE superseded_at IS NULL AND revoked_at IS NULL LIMIT 1",
-        )?
-        .query_row([], |_| Ok(()))
-        .optional()?
-        .is_some();
+    let exchanging = match w.exchanging.get() {
+        Some(known) => known,
+        None => {
+            let known = w
+                .conn
+                .prepare_cached(
+                    "SELECT 1 FROM partner_key WHERE superseded_at IS NULL AND revoked_at IS NULL LIMIT 1",
+                )?
+                .query_row([], |_| Ok(()))
+                .optional()?
+                .is_some();
+            w.exchanging.set(Some(known));
+            known
+        }
+    };
     if !exchanging {
         return Ok(());
     }

@@ -523,6 +523,7 @@ impl Store {
             audit_each: true,
             warnings: crate::privacy::WarningPolicy::Ask(None),
             row_savepoints: true,
+            exchanging: std::cell::Cell::new(None),
         };
         let out = f(&mut w)?;
         tx.commit()?;
@@ -628,6 +629,9 @@ pub struct Writer<'a> {
     /// [`Writer::savepoint`] opens a savepoint; an import's first, optimistic pass turns
     /// this off (see `import::fast_then_careful`).
     pub(crate) row_savepoints: bool,
+    /// Whether this store exchanges with any partner (a pinned key), read once per write:
+    /// recording an event asks it, and an import records many.
+    pub(crate) exchanging: std::cell::Cell<Option<bool>>,
 }
 
 impl Writer<'_> {
