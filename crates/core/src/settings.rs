@@ -54,12 +54,30 @@ pub struct SessionInfo {
     pub permissions: Vec<crate::access::Permission>,
 }
 
+/// One value of `store_meta`, if set.
+pub(crate) fn read_meta(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM store_meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Sets (or, with `None`, removes) one value of `store_meta`.
+pub(crate) fn write_meta(conn: &rusqlite::Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, v),
+        )?,
+        None => conn.execute("DELETE FROM store_meta WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
 impl Store {
     fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        read_meta(self.conn(), key)
     }
 
     pub fn settings(&self) -> Result<Settings> {
@@ -118,12 +136,7 @@ impl Store {
 
 impl Writer<'_> {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )?;
-        Ok(())
+        write_meta(self.conn, key, Some(value))
     }
 
     pub fn set_settings(&mut self, s: &Settings) -> Result<()> {

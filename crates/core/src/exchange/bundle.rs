@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::envelope::{Envelope, inbox_record, seal_in};
-use super::outbox::{ItemKind, enqueue, self_partner};
+use super::outbox::{ItemKind, enqueue};
 use super::payload::{EventItem, ITEMS_PER_ENVELOPE, Item, Payload, ReferralItem, Shared, Stream};
 use crate::access::Permission;
 use crate::audit::AuditAction;
@@ -143,7 +143,7 @@ impl Store {
             opened.push((env, digest, payload));
         }
         self.write(|w| {
-            let me = self_partner(w.conn)?;
+            let me = crate::store::self_partner_id(w.conn)?;
             let mut s = ImportSummary { sender, sender_name, ..ImportSummary::default() };
             for (env, digest, payload) in &opened {
                 if inbox_record(w, env, digest)? {

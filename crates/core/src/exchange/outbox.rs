@@ -17,6 +17,7 @@ use super::payload::Stream;
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::referrals::{EventKind, ReferralOrigin};
+use crate::settings::write_meta;
 use crate::store::{Store, Writer};
 
 const COORDINATOR_KEY: &str = "exchange_coordinator";
@@ -48,24 +49,13 @@ impl ItemKind {
     }
 }
 
-/// The store's own partner, read inside a write.
-pub(crate) fn self_partner(conn: &Connection) -> Result<Uuid> {
-    let s: String = conn
-        .prepare_cached("SELECT value FROM store_meta WHERE key = 'self_partner_id'")?
-        .query_row([], |r| r.get(0))?;
-    crate::ids::parse_id("self_partner_id", &s)
-        .map_err(|_| Error::StoreCorrupt("store_meta.self_partner_id".into()))
-}
-
 /// The network's coordinator, if this store sends it the anonymised stream.
 pub(crate) fn coordinator(conn: &Connection) -> Result<Option<Uuid>> {
-    let s: Option<String> = conn
-        .query_row("SELECT value FROM store_meta WHERE key = ?1", [COORDINATOR_KEY], |r| r.get(0))
-        .optional()?;
-    s.map(|s| {
-        crate::ids::parse_id(COORDINATOR_KEY, &s).map_err(|_| Error::StoreCorrupt(COORDINATOR_KEY.into()))
-    })
-    .transpose()
+    crate::settings::read_meta(conn, COORDINATOR_KEY)?
+        .map(|s| {
+            crate::ids::parse_id(COORDINATOR_KEY, &s).map_err(|_| Error::StoreCorrupt(COORDINATOR_KEY.into()))
+        })
+        .transpose()
 }
 
 /// A partner in another store: one with a current pinned key, not revoked.
@@ -132,7 +122,7 @@ pub(crate) fn after_local_event(
     if !exchanging {
         return Ok(());
     }
-    let me = self_partner(w.conn)?;
+    let me = crate::store::self_partner_id(w.conn)?;
     if partner != me {
         return Ok(());
     }
@@ -242,16 +232,8 @@ impl Store {
                 Some(p) if !w.partner_exists(p)? => {
                     return Err(Error::validation("coordinator", "unknown partner"));
                 }
-                Some(p) => {
-                    w.conn.execute(
-                        "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
-                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        [COORDINATOR_KEY, &p.to_string()],
-                    )?;
-                }
-                None => {
-                    w.conn.execute("DELETE FROM store_meta WHERE key = ?1", [COORDINATOR_KEY])?;
-                }
+                Some(p) => write_meta(w.conn, COORDINATOR_KEY, Some(&p.to_string()))?,
+                None => write_meta(w.conn, COORDINATOR_KEY, None)?,
             }
             w.audit_event(
                 crate::audit::AuditAction::Change,

@@ -8,7 +8,6 @@
 //! cannot block a mailbox; its sender sends the items again when no receipt comes back. A
 //! passing failure (the hub or the store busy) stops the round with the cursor where it was.
 
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -20,6 +19,7 @@ use super::outbox::is_exchange_partner;
 use crate::access::Permission;
 use crate::audit::AuditAction;
 use crate::error::{Error, ErrorKind, Result};
+use crate::settings::{read_meta, write_meta};
 use crate::store::Store;
 
 const HUB_KEY: &str = "hub";
@@ -95,22 +95,7 @@ pub struct Refused {
 }
 
 fn meta(store: &Store, key: &str) -> Result<Option<String>> {
-    Ok(store
-        .conn()
-        .query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
-}
-
-fn set_meta(conn: &rusqlite::Connection, key: &str, value: Option<&str>) -> Result<()> {
-    match value {
-        Some(v) => conn.execute(
-            "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, v],
-        )?,
-        None => conn.execute("DELETE FROM store_meta WHERE key = ?1", [key])?,
-    };
-    Ok(())
+    read_meta(store.conn(), key)
 }
 
 /// A passing failure: try the round again later, with nothing skipped.
@@ -149,16 +134,16 @@ impl Store {
                 Some((s, password)) => {
                     let json =
                         serde_json::to_string(s).map_err(|e| Error::validation("hub", e.to_string()))?;
-                    set_meta(w.conn, HUB_KEY, Some(&json))?;
-                    set_meta(w.conn, HUB_PASSWORD_KEY, Some(password))?;
+                    write_meta(w.conn, HUB_KEY, Some(&json))?;
+                    write_meta(w.conn, HUB_PASSWORD_KEY, Some(password))?;
                 }
                 None => {
-                    set_meta(w.conn, HUB_KEY, None)?;
-                    set_meta(w.conn, HUB_PASSWORD_KEY, None)?;
+                    write_meta(w.conn, HUB_KEY, None)?;
+                    write_meta(w.conn, HUB_PASSWORD_KEY, None)?;
                 }
             }
-            set_meta(w.conn, HUB_CURSOR_KEY, None)?;
-            set_meta(w.conn, HUB_LAST_ERROR_KEY, None)?;
+            write_meta(w.conn, HUB_CURSOR_KEY, None)?;
+            write_meta(w.conn, HUB_LAST_ERROR_KEY, None)?;
             w.audit_event(
                 AuditAction::Change,
                 "settings",
@@ -209,9 +194,9 @@ impl Store {
         };
         let _ = self.write(|w| {
             if let Some(t) = &last_sync {
-                set_meta(w.conn, HUB_LAST_SYNC_KEY, Some(t))?;
+                write_meta(w.conn, HUB_LAST_SYNC_KEY, Some(t))?;
             }
-            set_meta(w.conn, HUB_LAST_ERROR_KEY, last_error.as_deref())
+            write_meta(w.conn, HUB_LAST_ERROR_KEY, last_error.as_deref())
         });
         result
     }
@@ -321,7 +306,7 @@ impl Store {
                 }
                 cursor = item.seq;
                 let c = cursor.to_string();
-                self.write(|w| set_meta(w.conn, HUB_CURSOR_KEY, Some(&c)))?;
+                self.write(|w| write_meta(w.conn, HUB_CURSOR_KEY, Some(&c)))?;
             }
             hub.ack(cursor)?;
         }

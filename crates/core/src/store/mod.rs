@@ -593,12 +593,16 @@ impl Store {
 
     /// Id of the partner this store belongs to.
     pub fn self_partner_id(&self) -> Result<Uuid> {
-        let s: String =
-            self.conn
-                .query_row("SELECT value FROM store_meta WHERE key = 'self_partner_id'", [], |r| r.get(0))?;
-        crate::ids::parse_id("self_partner_id", &s)
-            .map_err(|_| Error::StoreCorrupt("store_meta.self_partner_id".into()))
+        self_partner_id(&self.conn)
     }
+}
+
+/// Id of the partner the store on this connection belongs to (also inside a write).
+pub(crate) fn self_partner_id(conn: &Connection) -> Result<Uuid> {
+    let s = crate::settings::read_meta(conn, "self_partner_id")?
+        .ok_or_else(|| Error::StoreCorrupt("store_meta.self_partner_id".into()))?;
+    crate::ids::parse_id("self_partner_id", &s)
+        .map_err(|_| Error::StoreCorrupt("store_meta.self_partner_id".into()))
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
