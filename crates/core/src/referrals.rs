@@ -463,6 +463,25 @@ pub struct ReferralEvent {
     pub flags: Vec<crate::exchange::flags::EventFlag>,
 }
 
+impl ReferralEvent {
+    /// The same event again (its facts, whoever recorded it when): applying it changes
+    /// nothing; under the same id with other facts it is a conflict.
+    pub(crate) fn is_same(
+        &self,
+        referral_id: Uuid,
+        kind: EventKind,
+        occurred_on: NaiveDate,
+        partner_id: Uuid,
+        reason: &Option<String>,
+    ) -> bool {
+        self.referral_id == referral_id
+            && self.kind == kind
+            && self.occurred_on == occurred_on
+            && self.partner_id == partner_id
+            && &self.reason == reason
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Referral {
@@ -584,11 +603,7 @@ impl Writer<'_> {
         if let Some(id) = e.id
             && let Some(existing) = self.event(id)?
         {
-            let same = existing.referral_id == e.referral_id
-                && existing.kind == e.kind
-                && existing.occurred_on == e.occurred_on
-                && existing.partner_id == partner
-                && existing.reason == e.reason;
+            let same = existing.is_same(e.referral_id, e.kind, e.occurred_on, partner, &e.reason);
             return if same {
                 Ok(Applied::AlreadyPresent)
             } else {

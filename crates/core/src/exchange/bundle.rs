@@ -596,11 +596,7 @@ fn apply_event(w: &mut Writer<'_>, sender: Uuid, e: &EventItem, s: &mut ImportSu
         return Err(Error::validation("reason", "a decline, and only a decline, has a reason"));
     }
     if let Some(existing) = w.event(e.id)? {
-        let same = existing.referral_id == e.referral_id
-            && existing.kind == e.kind
-            && existing.occurred_on == e.occurred_on
-            && existing.partner_id == e.partner_id
-            && existing.reason == e.reason;
+        let same = existing.is_same(e.referral_id, e.kind, e.occurred_on, e.partner_id, &e.reason);
         if !same {
             return Err(Error::Conflict(format!("event {} is here already with other content", e.id)));
         }

@@ -206,8 +206,16 @@ impl Store {
         let as_of = self.today();
         let facts = query::facts(self, filter)?;
         let mut report = compute(filter, as_of, &facts);
-        query::fill_stalled(self, &mut report.stalled)?;
-        query::fill_flagged(self, &mut report.flagged)?;
+        for s in &mut report.stalled {
+            if let Some(ids) = query::ids_of_row(self, s.row)? {
+                (s.referral_id, s.case_id, s.case_code) = ids;
+            }
+        }
+        for f in &mut report.flagged {
+            if let Some(ids) = query::ids_of_row(self, f.row)? {
+                (f.referral_id, f.case_id, f.case_code) = ids;
+            }
+        }
         report.partners = query::partner_names(self, &report)?;
         Ok(report)
     }

@@ -108,42 +108,17 @@ pub(super) fn facts(store: &Store, f: &KpiFilter) -> Result<Vec<Fact>> {
     Ok(out)
 }
 
-/// The referral id, case id and case code of the listed stalled referrals.
-pub(super) fn fill_stalled(store: &Store, stalled: &mut [super::Stalled]) -> Result<()> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT r.id, r.case_id, COALESCE(c.code, r.case_code, '')
-         FROM referral r LEFT JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
-    )?;
-    for s in stalled {
-        if let Some((id, case_id, code)) = stmt
-            .query_row([s.row], |r| {
-                Ok((r.get::<_, Uuid>(0)?, r.get::<_, Option<Uuid>>(1)?, r.get::<_, String>(2)?))
-            })
-            .optional()?
-        {
-            (s.referral_id, s.case_id, s.case_code) = (id, case_id, code);
-        }
-    }
-    Ok(())
-}
-
-/// The referral id, case id and code of the listed flagged referrals.
-pub(super) fn fill_flagged(store: &Store, flagged: &mut [super::Flagged]) -> Result<()> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT r.id, r.case_id, COALESCE(c.code, r.case_code, '')
-         FROM referral r LEFT JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
-    )?;
-    for f in flagged {
-        if let Some((id, case_id, code)) = stmt
-            .query_row([f.row], |r| {
-                Ok((r.get::<_, Uuid>(0)?, r.get::<_, Option<Uuid>>(1)?, r.get::<_, String>(2)?))
-            })
-            .optional()?
-        {
-            (f.referral_id, f.case_id, f.case_code) = (id, case_id, code);
-        }
-    }
-    Ok(())
+/// The referral id, case id and case code of one listed referral (stalled or flagged), by
+/// its row: the covering index gives the row; only the listed few need the rest.
+pub(super) fn ids_of_row(store: &Store, row: i64) -> Result<Option<(Uuid, Option<Uuid>, String)>> {
+    Ok(store
+        .conn()
+        .prepare_cached(
+            "SELECT r.id, r.case_id, COALESCE(c.code, r.case_code, '')
+             FROM referral r LEFT JOIN case_file c ON c.id = r.case_id WHERE r.rowid = ?1",
+        )?
+        .query_row([row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
 }
 
 pub(super) fn partner_names(store: &Store, report: &ReferralKpis) -> Result<Vec<super::PartnerName>> {
